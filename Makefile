@@ -1,0 +1,60 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup assets messages messages-update lint check-deploy clean
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "Samspill needs Python 3.12 (see .python-version)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/python: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+$(STAMPS)/assets: node_modules/.package-lock.json scripts/copy_assets.py
+	$(PY) scripts/copy_assets.py
+	@mkdir -p $(STAMPS) && touch $@
+
+assets: $(STAMPS)/python $(STAMPS)/assets
+
+messages: $(STAMPS)/python
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+messages-update: $(STAMPS)/python
+	$(PY) manage.py makemessages -l nb -l nn --no-obsolete --ignore=.venv --ignore=node_modules \
+		--ignore=static --ignore=staticfiles
+
+setup: assets messages
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMPS)/python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+test: setup lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: setup
+	SAMSPILL_PRODUCTION=true \
+	SAMSPILL_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	SAMSPILL_ALLOWED_HOSTS=samspill.example.no SAMSPILL_EMAIL_HOST=smtp.example.no \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles $(STAMPS)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts.services import is_verified, requires_two_factor
+
+# Paths a person who still has to set up or use two-factor may reach.
+_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/tofaktor/", "/konto/logg-ut/")
+
+
+class RequireTwoFactorMiddleware:
+    """Send secretariat members and administrators without a verified second
+    factor to the two-factor page before anything else.
+
+    Normally they only get a session after the second factor; this catches a
+    role granted to someone who is already logged in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not is_verified(user)
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and requires_two_factor(user)
+        ):
+            return redirect(reverse("accounts:two_factor_setup") + "?next=" + request.path)
+        return self.get_response(request)

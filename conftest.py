@@ -1,0 +1,94 @@
+"""Shared test fixtures: the named people, log-in helpers, printed figures.
+
+The named people are the demo partnership's users, built through the same
+:func:`partnerships.demo.build_demo` that ``make run`` uses:
+
+- ``sara``   secretariat, HNT            - ``ada``    administrator, HNT
+- ``lena``   coordinator, Levanger       - ``nils``   coordinator, Namsos
+- ``hanne``  leader, Helse Nord-Trøndelag HF
+- ``stine``  observer (Statsforvalteren) - ``siri``   coordinator, Stjørdal (both partnerships)
+- ``tor``    coordinator, Trondheim (other partnership only)
+- ``petter`` secretariat, other partnership
+- ``otto``   an outsider: an account with no role anywhere
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from core.tests.report import FIGURES
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def people(db: Any) -> SimpleNamespace:
+    from accounts.models import User
+    from partnerships.demo import build_demo
+
+    named = build_demo()
+    named["otto"] = User.objects.create_user(
+        email="otto@outside.example", password="x", full_name="Otto Utenfor"
+    )
+    return SimpleNamespace(**named)
+
+
+@pytest.fixture
+def hnt(people: SimpleNamespace) -> Any:
+    from partnerships.models import Partnership
+
+    return Partnership.objects.get(slug="hnt")
+
+
+def totp_device(user: Any) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_now(device: Any) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def log_in(client: Client, user: Any) -> Client:
+    """Log a person in as they would be after the real flow: with a verified
+    second factor when their role requires one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.services import requires_two_factor
+
+    client.force_login(user, backend="accounts.backends.EmailBackend")
+    if requires_two_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def as_person(people: SimpleNamespace) -> Any:
+    def make(key: str | None) -> Client:
+        client = Client()
+        if key is not None:
+            log_in(client, getattr(people, key))
+        return client
+
+    return make
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("figures")
+        for label, value in FIGURES:
+            terminalreporter.write_line(f"{label}: {value}")

@@ -1,0 +1,87 @@
+"""The one place that says which role may do what.
+
+Views, the API and templates ask ``access.can(Capability.X)``; nobody compares
+role names anywhere else. A person's roles in a partnership are the union of
+their partnership roles (secretariat, administrator), the roles of their
+memberships in organisations that are parties, and ``observer`` for
+memberships in organisations that observe.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    SECRETARIAT = "secretariat"
+    COORDINATOR = "coordinator"
+    LEADER = "leader"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+class Capability(StrEnum):
+    # Read the partnership's internal pages and items marked partnership-internal.
+    VIEW_INTERNAL = "view_internal"
+    # See who belongs to which organisation, with contact details.
+    VIEW_PEOPLE = "view_people"
+    # Invite people and appoint them to roles in organisations.
+    MANAGE_PEOPLE = "manage_people"
+    # Give or take secretariat/administrator roles in the partnership.
+    MANAGE_PARTNERSHIP_ROLES = "manage_partnership_roles"
+    # Edit any party's coordinating-unit contact details.
+    EDIT_ANY_CONTACT = "edit_any_contact"
+    # Edit the own organisation's coordinating-unit contact details.
+    EDIT_OWN_CONTACT = "edit_own_contact"
+    # Read the audit trail of records.
+    VIEW_AUDIT = "view_audit"
+    # See items exempt from public access (with their legal basis).
+    VIEW_RESTRICTED = "view_restricted"
+
+
+_SECRETARIAT = frozenset(
+    {
+        Capability.VIEW_INTERNAL,
+        Capability.VIEW_PEOPLE,
+        Capability.MANAGE_PEOPLE,
+        Capability.MANAGE_PARTNERSHIP_ROLES,
+        Capability.EDIT_ANY_CONTACT,
+        Capability.EDIT_OWN_CONTACT,
+        Capability.VIEW_AUDIT,
+        Capability.VIEW_RESTRICTED,
+    }
+)
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.ADMINISTRATOR: _SECRETARIAT,
+    Role.SECRETARIAT: _SECRETARIAT,
+    Role.COORDINATOR: frozenset(
+        {Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE, Capability.EDIT_OWN_CONTACT}
+    ),
+    Role.LEADER: frozenset({Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE}),
+    Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
+    Role.OBSERVER: frozenset({Capability.VIEW_INTERNAL}),
+}
+
+ROLE_LABELS: dict[Role, Promise] = {
+    Role.ADMINISTRATOR: _("Administrator"),
+    Role.SECRETARIAT: _("Secretariat"),
+    Role.COORDINATOR: _("Coordinator"),
+    Role.LEADER: _("Leader"),
+    Role.MEMBER: _("Member"),
+    Role.OBSERVER: _("Observer"),
+}
+
+# Roles whose holders must log in with a second factor.
+TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
+
+
+def capabilities_for(roles: frozenset[Role]) -> frozenset[Capability]:
+    result: frozenset[Capability] = frozenset()
+    for role in roles:
+        result |= ROLE_CAPABILITIES[role]
+    return result

@@ -1,0 +1,473 @@
+"""The partnership's internal area: people, roles, parties and their contacts.
+
+Every view gets ``request.partnership`` and ``request.access`` from
+:class:`partnerships.middleware.PartnershipMiddleware` and fetches objects
+through the helpers in :mod:`partnerships.access` (404 for outsiders, 403 for
+insiders without the capability).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from core.services import EditConflict, history_for
+from partnerships import services
+from partnerships.access import (
+    PartnershipAccess,
+    can_edit_contact,
+    get_invitation_for_user,
+    get_membership_for_user,
+    get_organisation_for_user,
+    get_partnership_role_for_user,
+    memberships_in,
+    participating_organisations,
+)
+from partnerships.capabilities import Capability
+from partnerships.forms import (
+    ContactForm,
+    GrantRoleForm,
+    InviteForm,
+    MembershipRoleForm,
+    VersionOnlyForm,
+)
+from partnerships.models import Contact, Invitation, Membership, Participation, PartnershipRole
+
+View = Callable[..., HttpResponse]
+
+
+def insider_view(view: View) -> View:
+    """Log-in required, then 404 unless the person has a role in the partnership."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.access.require_insider()  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _access(request: HttpRequest) -> PartnershipAccess:
+    return request.access  # type: ignore[attr-defined, no-any-return]
+
+
+def _with_version[F: Form](make: Callable[[QueryDict], F], form: F, conflict: EditConflict) -> F:
+    """The same form, still holding what the person typed, now carrying the
+    current version: the conflict is shown, and saving again is a deliberate
+    choice made after seeing the other person's change."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["version"] = str(conflict.current_version)
+    fresh = make(data)
+    fresh.is_valid()
+    fresh.add_error(None, str(conflict))
+    return fresh
+
+
+def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    partnership = request.partnership  # type: ignore[attr-defined]
+    return [
+        (partnership.name, reverse("portal:home", args=[partnership.slug])),
+        (_("Internal"), reverse("staff:home", args=[partnership.slug])),
+        *extra,
+    ]
+
+
+@insider_view
+def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    access = _access(request)
+    my_orgs = (
+        participating_organisations(access.partnership)
+        .filter(pk__in=access.organisation_ids)
+        .order_by("name")
+    )
+    crumbs = _crumbs(request)
+    crumbs[-1] = (crumbs[-1][0], None)
+    return render(
+        request,
+        "partnerships/home.html",
+        {"my_organisations": my_orgs, "breadcrumbs": crumbs},
+    )
+
+
+@insider_view
+def people(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Everyone with a current membership in the partnership's organisations.
+
+    Three queries: memberships with person and organisation, the open
+    invitations with their organisation, and the organisations for the filter.
+    """
+    access = _access(request)
+    access.require(Capability.VIEW_PEOPLE)
+    organisations = participating_organisations(access.partnership).order_by("name")
+    rows = (
+        memberships_in(access.partnership)
+        .current()
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name")
+    )
+    selected = request.GET.get("organisasjon", "")
+    if selected.isdigit():
+        rows = rows.filter(organisation_id=int(selected))
+    invitations = []
+    if access.can(Capability.MANAGE_PEOPLE):
+        invitations = list(
+            Invitation.objects.filter(
+                partnership=access.partnership,
+                status=Invitation.Status.PENDING,
+                expires__gt=timezone.now(),
+            ).select_related("organisation")
+        )
+    return render(
+        request,
+        "partnerships/people.html",
+        {
+            "memberships": list(rows),
+            "invitations": invitations,
+            "organisations": list(organisations),
+            "selected": selected,
+            "can_manage": access.can(Capability.MANAGE_PEOPLE),
+            "breadcrumbs": _crumbs(request, (_("People"), None)),
+        },
+    )
+
+
+@insider_view
+def invite(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_PEOPLE)
+    organisations = participating_organisations(access.partnership).order_by("name")
+    initial = {}
+    if request.GET.get("organisasjon", "").isdigit():
+        initial["organisation"] = int(request.GET["organisasjon"])
+    form = InviteForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, created = services.invite(
+                partnership=access.partnership,
+                organisation=form.cleaned_data["organisation"],
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            if created:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
+            else:
+                messages.info(
+                    request,
+                    _("%(email)s was already invited; the invitation was sent again.")
+                    % {"email": invitation.email},
+                )
+            return redirect("staff:people", partnership_slug)
+    return render(
+        request,
+        "partnerships/invite.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("People"), reverse("staff:people", args=[partnership_slug])),
+                (_("Invite"), None),
+            ),
+        },
+    )
+
+
+@require_POST
+@insider_view
+def revoke_invitation(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    invitation = get_invitation_for_user(_access(request), pk)
+    services.revoke_invitation(invitation)
+    messages.success(
+        request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+    )
+    return redirect("staff:people", partnership_slug)
+
+
+@insider_view
+def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    membership = get_membership_for_user(access, pk)
+    form = MembershipRoleForm(
+        request.POST or None, initial={"role": membership.role, "version": membership.version}
+    )
+    end_form = VersionOnlyForm(initial={"version": membership.version})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "end":
+            end_form = VersionOnlyForm(request.POST)
+            if end_form.is_valid():
+                try:
+                    services.end_membership(membership, end_form.cleaned_data["version"])
+                except EditConflict as conflict:
+                    membership.refresh_from_db()
+                    end_form = _with_version(VersionOnlyForm, end_form, conflict)
+                else:
+                    messages.success(request, _("The membership has ended."))
+                    return redirect("staff:people", partnership_slug)
+            form = MembershipRoleForm(
+                initial={"role": membership.role, "version": membership.version}
+            )
+        elif form.is_valid():
+            try:
+                services.change_membership_role(
+                    membership, form.cleaned_data["role"], form.cleaned_data["version"]
+                )
+            except EditConflict as conflict:
+                membership.refresh_from_db()
+                form = _with_version(MembershipRoleForm, form, conflict)
+            else:
+                messages.success(request, _("The role was changed."))
+                return redirect("staff:membership", partnership_slug, membership.pk)
+    return render(
+        request,
+        "partnerships/membership.html",
+        {
+            "membership": membership,
+            "form": form,
+            "end_form": end_form,
+            "history": history_for(membership) if access.can(Capability.VIEW_AUDIT) else None,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("People"), reverse("staff:people", args=[partnership_slug])),
+                (membership.user.full_name, None),
+            ),
+        },
+    )
+
+
+@insider_view
+def roles(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_PARTNERSHIP_ROLES)
+    people = (
+        User.objects.filter(
+            is_active=True,
+            memberships__in=memberships_in(access.partnership).current(),
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    form = GrantRoleForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        services.grant_partnership_role(
+            access.partnership, form.cleaned_data["user"], form.cleaned_data["role"]
+        )
+        messages.success(request, _("The role was given."))
+        return redirect("staff:roles", partnership_slug)
+    current = (
+        PartnershipRole.objects.current()
+        .filter(partnership=access.partnership)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    return render(
+        request,
+        "partnerships/roles.html",
+        {
+            "form": form,
+            "current_roles": list(current),
+            "breadcrumbs": _crumbs(request, (_("Partnership roles"), None)),
+        },
+    )
+
+
+@require_POST
+@insider_view
+def revoke_role(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    role = get_partnership_role_for_user(_access(request), pk)
+    try:
+        services.revoke_partnership_role(role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role was ended."))
+    return redirect("staff:roles", partnership_slug)
+
+
+@insider_view
+def organisations(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Parties and observers with their number of current members (one query
+    for the participations with organisation and region, one for the counts)."""
+    access = _access(request)
+    access.require(Capability.VIEW_PEOPLE)
+    participations = list(
+        Participation.objects.current()
+        .filter(partnership=access.partnership)
+        .select_related("organisation", "region")
+        .order_by("role", "organisation__name")
+    )
+    today = timezone.localdate()
+    counts = dict(
+        Membership.objects.filter(
+            organisation_id__in=[p.organisation_id for p in participations],
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today), valid_from__lte=today)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .values_list("organisation_id", "n")
+    )
+    for participation in participations:
+        participation.member_count = counts.get(participation.organisation_id, 0)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "partnerships/organisations.html",
+        {
+            "participations": participations,
+            "breadcrumbs": _crumbs(request, (_("Parties and observers"), None)),
+        },
+    )
+
+
+@insider_view
+def organisation_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    organisation = get_organisation_for_user(access, pk)
+    members = (
+        Membership.objects.current()
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    contact = getattr(organisation, "contact", None)
+    return render(
+        request,
+        "partnerships/organisation.html",
+        {
+            "organisation": organisation,
+            "contact": contact,
+            "members": list(members),
+            "can_edit_contact": can_edit_contact(access, organisation),
+            "can_manage": access.can(Capability.MANAGE_PEOPLE),
+            "history": history_for(organisation) if access.can(Capability.VIEW_AUDIT) else None,
+            "contact_history": (
+                history_for(contact) if contact and access.can(Capability.VIEW_AUDIT) else None
+            ),
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    _("Parties and observers"),
+                    reverse("staff:organisations", args=[partnership_slug]),
+                ),
+                (organisation.name, None),
+            ),
+        },
+    )
+
+
+@insider_view
+def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    organisation = get_organisation_for_user(access, pk)
+    if not can_edit_contact(access, organisation):
+        raise PermissionDenied
+    contact = getattr(organisation, "contact", None) or Contact(organisation=organisation)
+    current = None
+    form = ContactForm(request.POST or None, instance=contact, initial={"version": contact.version})
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ContactForm.Meta.fields}
+        try:
+            if contact.pk is None:
+                form.save()
+            else:
+                services.update_contact(contact, data, form.cleaned_data["version"])
+        except EditConflict as conflict:
+            current = Contact.objects.get(pk=contact.pk)
+            form = _with_version(lambda data: ContactForm(data, instance=current), form, conflict)
+        else:
+            messages.success(request, _("The contact details were saved."))
+            return redirect("staff:organisation", partnership_slug, organisation.pk)
+    return render(
+        request,
+        "partnerships/contact_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "current": current,
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    _("Parties and observers"),
+                    reverse("staff:organisations", args=[partnership_slug]),
+                ),
+                (organisation.name, reverse("staff:organisation", args=[partnership_slug, pk])),
+                (_("Contact details"), None),
+            ),
+        },
+    )
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Public link from the invitation e-mail (lives under /konto/)."""
+    from accounts.forms import AcceptInvitationForm
+    from accounts.services import complete_login, requires_two_factor
+
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        return render(request, "partnerships/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email=invitation.email).first()
+    if existing is not None:
+        # Someone who already has an account accepts while logged in as themselves.
+        if not request.user.is_authenticated:
+            messages.info(request, _("Log in to accept the invitation."))
+            return redirect(reverse("accounts:login") + "?next=" + request.path)
+        if request.user.pk != existing.pk:
+            return render(request, "partnerships/invitation_invalid.html", status=404)
+        if request.method == "POST":
+            services.accept_invitation(invitation, user=existing)
+            messages.success(
+                request,
+                _("You are now a member of %(org)s.") % {"org": invitation.organisation.name},
+            )
+            return redirect("staff:home", invitation.partnership.slug)
+        return render(
+            request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": None}
+        )
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                invitation,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if requires_two_factor(user):
+                from accounts.services import start_pending_login
+
+                start_pending_login(request, user)
+                return redirect("accounts:two_factor_setup")
+            complete_login(request, user)
+            messages.success(
+                request,
+                _("Welcome! You are now a member of %(org)s.")
+                % {"org": invitation.organisation.name},
+            )
+            return redirect("staff:home", invitation.partnership.slug)
+    return render(
+        request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": form}
+    )

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from api.api import api
+from core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("konto/", include("accounts.urls")),
+    # Partnership pages last: "/<slug>/" would otherwise shadow the paths above.
+    path("", include("portal.urls")),
+    path("<slug:partnership_slug>/intern/", include("partnerships.urls")),
+]
