@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -51,9 +55,85 @@ def save_versioned(
     return instance
 
 
-def history_for(instance: models.Model) -> models.QuerySet:  # type: ignore[type-arg]
-    """The audit trail of one record, newest first, with the actor loaded
-    (one query for the entries and their actors together)."""
+HIDDEN_HISTORY_FIELDS = {"id", "version"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    timestamp: datetime
+    actor: str | None
+    action: str
+    # (field label, before, after)
+    changes: list[tuple[str, str, str]]
+
+
+def history_for(instance: models.Model) -> list[HistoryEntry]:
+    """The audit trail of one record, newest first, ready to show.
+
+    Queries: the entries with their actors (one), plus one per foreign key
+    that appears in the changes (to show names instead of ids) — a number
+    fixed by the model, not by the length of the history.
+    """
     from auditlog.models import LogEntry
 
-    return LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-timestamp")
+    model = type(instance)
+    entries = list(
+        LogEntry.objects.get_for_object(instance).select_related("actor").order_by("-timestamp")
+    )
+    related_ids: dict[str, set[str]] = {}
+    for entry in entries:
+        for name, values in entry.changes_dict.items():
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.many_to_one:
+                related_ids.setdefault(name, set()).update(
+                    str(v) for v in values if v not in (None, "None", "")
+                )
+    names: dict[str, dict[str, str]] = {}
+    for name, pks in related_ids.items():
+        related = _field(model, name).related_model  # type: ignore[union-attr]
+        names[name] = {str(o.pk): str(o) for o in related._default_manager.filter(pk__in=pks)}
+    return [
+        HistoryEntry(
+            timestamp=entry.timestamp,
+            actor=(entry.actor.get_full_name() or str(entry.actor)) if entry.actor else None,
+            action=entry.get_action_display(),
+            changes=[
+                (
+                    _label(model, name),
+                    _display(model, name, before, names),
+                    _display(model, name, after, names),
+                )
+                for name, (before, after) in entry.changes_dict.items()
+                if name not in HIDDEN_HISTORY_FIELDS
+            ],
+        )
+        for entry in entries
+    ]
+
+
+def _field(model: type[models.Model], name: str) -> Any:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    # Reverse relations share the name space but are not columns.
+    return field if getattr(field, "concrete", False) else None
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def _display(
+    model: type[models.Model], name: str, value: Any, names: dict[str, dict[str, str]]
+) -> str:
+    if value in (None, "None", ""):
+        return "–"
+    text = str(value)
+    if name in names:
+        return names[name].get(text, text)
+    field = _field(model, name)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    return text

@@ -138,6 +138,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "Samspill"
+# Wrong two-factor codes are throttled by accounts.throttle with the same
+# cool-off as passwords; django-otp's own per-device back-off would refuse a
+# correct code typed within seconds of a wrong one, with a misleading message.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
