@@ -44,9 +44,7 @@ PINNED = {
 def _urls(people: Any) -> dict[str, str]:
     levanger = Organisation.objects.get(municipality_number="5037")
     membership = Membership.objects.get(user=people.lena, organisation=levanger)
-    return {
-        url: url.format(levanger=levanger.pk, membership=membership.pk) for url in PINNED
-    }
+    return {url: url.format(levanger=levanger.pk, membership=membership.pk) for url in PINNED}
 
 
 def _grow(people: Any) -> None:
@@ -58,8 +56,14 @@ def _grow(people: Any) -> None:
     for i in range(6):
         user = User.objects.create_user(email=f"p{i}@levanger.example", full_name=f"Person {i}")
         Membership.objects.create(user=user, organisation=levanger, role="member")
-        invite(partnership=hnt, organisation=levanger, email=f"i{i}@levanger.example",
-               full_name=f"Invitert {i}", role="member", invited_by=people.sara)
+        invite(
+            partnership=hnt,
+            organisation=levanger,
+            email=f"i{i}@levanger.example",
+            full_name=f"Invitert {i}",
+            role="member",
+            invited_by=people.sara,
+        )
     membership = Membership.objects.get(user=people.lena, organisation=levanger)
     for role in ["leader", "member", "coordinator"]:
         membership.role = role
