@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import auth
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -38,11 +39,17 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is the proxy in production; the proxy is trusted to pass
-    # the client address on (see README: production).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and request.META.get("HTTP_X_FORWARDED_PROTO"):
-        return forwarded.split(",")[0].strip() or None
+    """The client's address for throttling.
+
+    Behind the reverse proxy (``SAMSPILL_BEHIND_PROXY``) REMOTE_ADDR is the
+    proxy, which appends the client's address to X-Forwarded-For; only then is
+    that header trusted, and only its last entry (the one the proxy added).
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -210,7 +210,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-if env_bool("SAMSPILL_BEHIND_PROXY", PRODUCTION):
+BEHIND_PROXY = env_bool("SAMSPILL_BEHIND_PROXY", PRODUCTION)
+if BEHIND_PROXY:
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:

@@ -194,3 +194,17 @@ def test_password_reset_does_not_reveal_unknown_addresses(people: Any) -> None:
 @pytest.mark.parametrize("email", ["LENA@Levanger.example", " lena@levanger.example "])
 def test_it_accepts_the_email_in_any_case(people: Any, email: str) -> None:
     assert _password_step(Client(), email).status_code == 302
+
+
+def test_the_client_address_comes_from_the_proxy_only_behind_one(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from accounts.services import client_ip
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "10.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.7"
