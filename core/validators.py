@@ -7,7 +7,6 @@ message tells the person what to remove and where, never echoing the number.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.identity_numbers import find_identity_numbers
@@ -33,8 +32,3 @@ def validate_no_identity_number(value: object) -> None:
     matches = find_identity_numbers(value)
     if matches:
         raise ValidationError(identity_number_message(len(matches)), code=IDENTITY_NUMBER_CODE)
-
-
-validate_no_identity_number.message = _(  # type: ignore[attr-defined]
-    "Remove personal identity numbers from the text."
-)

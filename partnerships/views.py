@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.forms import AcceptInvitationForm
 from accounts.models import User
+from accounts.services import complete_login, requires_two_factor, start_pending_login
 from core.services import EditConflict, history_for
 from partnerships import services
 from partnerships.access import (
@@ -419,9 +421,6 @@ def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Public link from the invitation e-mail (lives under /konto/)."""
-    from accounts.forms import AcceptInvitationForm
-    from accounts.services import complete_login, requires_two_factor
-
     invitation = services.invitation_by_token(token)
     if invitation is None:
         return render(request, "partnerships/invitation_invalid.html", status=404)
@@ -457,8 +456,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             if requires_two_factor(user):
-                from accounts.services import start_pending_login
-
                 start_pending_login(request, user)
                 return redirect("accounts:two_factor_setup")
             complete_login(request, user)
