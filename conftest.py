@@ -31,9 +31,9 @@ def _fast_hashing(settings: Any) -> None:
 @pytest.fixture
 def people(db: Any) -> SimpleNamespace:
     from accounts.models import User
-    from partnerships.demo import build_demo
+    from samspill.demo import build_all
 
-    named = build_demo()
+    named = build_all()
     named["otto"] = User.objects.create_user(
         email="otto@outside.example", password="x", full_name="Otto Utenfor"
     )

@@ -41,6 +41,12 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     # See items exempt from public access (with their legal basis).
     VIEW_RESTRICTED = "view_restricted"
+    # Plan meetings, prepare cases and agendas, record decisions and minutes.
+    MANAGE_MEETINGS = "manage_meetings"
+    # Create, assign, edit and close any follow-up.
+    MANAGE_FOLLOWUPS = "manage_followups"
+    # Report progress on follow-ups the own organisation is responsible for.
+    REPORT_FOLLOWUP_PROGRESS = "report_followup_progress"
 
 
 _SECRETARIAT = frozenset(
@@ -53,6 +59,9 @@ _SECRETARIAT = frozenset(
         Capability.EDIT_OWN_CONTACT,
         Capability.VIEW_AUDIT,
         Capability.VIEW_RESTRICTED,
+        Capability.MANAGE_MEETINGS,
+        Capability.MANAGE_FOLLOWUPS,
+        Capability.REPORT_FOLLOWUP_PROGRESS,
     }
 )
 
@@ -60,9 +69,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMINISTRATOR: _SECRETARIAT,
     Role.SECRETARIAT: _SECRETARIAT,
     Role.COORDINATOR: frozenset(
-        {Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE, Capability.EDIT_OWN_CONTACT}
+        {
+            Capability.VIEW_INTERNAL,
+            Capability.VIEW_PEOPLE,
+            Capability.EDIT_OWN_CONTACT,
+            Capability.REPORT_FOLLOWUP_PROGRESS,
+        }
     ),
-    Role.LEADER: frozenset({Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE}),
+    Role.LEADER: frozenset(
+        {Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE, Capability.REPORT_FOLLOWUP_PROGRESS}
+    ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
     Role.OBSERVER: frozenset({Capability.VIEW_INTERNAL}),
 }

@@ -395,7 +395,13 @@ def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
                 services.update_contact(contact, data, form.cleaned_data["version"])
         except EditConflict as conflict:
             current = Contact.objects.get(pk=contact.pk)
-            form = _with_version(lambda data: ContactForm(data, instance=current), form, conflict)
+            # The form gets its own copy: validating writes the typed values
+            # into its instance, and `current` must keep the saved ones.
+            form = _with_version(
+                lambda data: ContactForm(data, instance=Contact.objects.get(pk=contact.pk)),
+                form,
+                conflict,
+            )
         else:
             messages.success(request, _("The contact details were saved."))
             return redirect("staff:organisation", partnership_slug, organisation.pk)

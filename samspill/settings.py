@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "partnerships",
     "portal",
     "api",
+    "councils",
+    "followups",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,7 @@ urlpatterns = [
     # Partnership pages last: "/<slug>/" would otherwise shadow the paths above.
     path("", include("portal.urls")),
     path("<slug:partnership_slug>/intern/", include("partnerships.urls")),
+    path("<slug:partnership_slug>/intern/rad/", include("councils.urls")),
+    path("<slug:partnership_slug>/intern/oppfolging/", include("followups.urls")),
+    path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
 ]

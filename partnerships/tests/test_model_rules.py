@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from core.models import Visibility
 from partnerships.access import PartnershipAccess
 from partnerships.capabilities import ROLE_CAPABILITIES, Capability, Role
-from partnerships.demo import build_demo
 from partnerships.models import (
     Membership,
     Organisation,
@@ -23,6 +22,7 @@ from partnerships.validators import (
     validate_municipality_number,
     validate_partnership_slug,
 )
+from samspill.demo import build_all
 
 
 @pytest.mark.parametrize("number", ["974760673", "983974899", "916141467"])
@@ -54,6 +54,8 @@ def test_partnerships_cannot_take_reserved_paths(slug: str) -> None:
 
 
 def test_the_demo_is_idempotent(people: Any) -> None:
+    from councils.models import Appointment, Case, Council, Meeting, Treatment
+
     models = [
         Partnership,
         Organisation,
@@ -61,10 +63,15 @@ def test_the_demo_is_idempotent(people: Any) -> None:
         Population,
         Membership,
         PartnershipRole,
+        Council,
+        Appointment,
+        Meeting,
+        Case,
+        Treatment,
         LogEntry,
     ]
     before = {m.__name__: m.objects.count() for m in models}
-    build_demo()
+    build_all()
     after = {m.__name__: m.objects.count() for m in models}
     assert after == before
 

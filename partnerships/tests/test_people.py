@@ -234,5 +234,7 @@ def test_a_coordinator_edits_her_own_contact_details(as_person: Any, people: Any
     stale = lena.post(url, data)
     assert stale.status_code == 200
     assert 'value="11 11 11 11"' in stale.content.decode()
+    # Next to it, the version saved by the other person shows what is saved.
+    assert stale.context["current"].phone == "74 05 20 00"
     contact.refresh_from_db()
     assert contact.phone == "74 05 20 00"

@@ -45,9 +45,9 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def browser_people(transactional_db: Any) -> dict[str, Any]:
-    from partnerships.demo import build_demo
+    from samspill.demo import build_all
 
-    return build_demo()
+    return build_all()
 
 
 class Visitor:

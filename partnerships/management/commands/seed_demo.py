@@ -5,14 +5,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from partnerships.demo import DEMO_PASSWORD, PEOPLE, build_demo
+from partnerships.demo import DEMO_PASSWORD, PEOPLE
+from samspill.demo import build_all
 
 
 class Command(BaseCommand):
     help = "Build the demo partnerships and named demo users (idempotent) and print the logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        build_demo()
+        build_all()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: Helsefellesskap Nord-Trøndelag at {settings.SITE_URL}/hnt/"

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
+from core.models import Visibility
+from councils.models import Appointment, Case, Council, Treatment
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class MeetingForm(GuardedForm):
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME, required=False)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional, for example “Joint meeting PSU and ASU”."),
+    )
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    papers_deadline = forms.DateField(
+        label=_("Deadline for case papers"), widget=DATE, required=False
+    )
+    joint_with = forms.ModelMultipleChoiceField(
+        label=_("Joint meeting with"),
+        queryset=Council.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, others: QuerySet[Council], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["joint_with"].queryset = others  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+        deadline, day = data.get("papers_deadline"), data.get("date")
+        if deadline and day and deadline > day:
+            self.add_error("papers_deadline", _("The deadline must be before the meeting."))
+        return data
+
+    def moments(self) -> tuple[datetime.datetime, datetime.datetime | None]:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        day = self.cleaned_data["date"]
+        start = datetime.datetime.combine(day, self.cleaned_data["start_time"], zone)
+        end_time = self.cleaned_data.get("end_time")
+        return start, datetime.datetime.combine(day, end_time, zone) if end_time else None
+
+
+class CaseForm(VersionedFormMixin, GuardedModelForm):
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "council",
+            "title",
+            "visibility",
+            "public_title",
+            "legal_basis",
+            "background",
+            "assessment",
+            "proposed_decision",
+        ]
+        widgets = {
+            "background": forms.Textarea(attrs={"rows": 6}),
+            "assessment": forms.Textarea(attrs={"rows": 6}),
+            "proposed_decision": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, councils: QuerySet[Council], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = councils  # type: ignore[attr-defined]
+        self.fields["version"].required = False
+        if not self.is_bound and self.instance.pk is None:
+            self.initial.setdefault("client_key", uuid.uuid4())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("visibility") == Visibility.RESTRICTED:
+            if not data.get("legal_basis"):
+                self.add_error(
+                    "legal_basis",
+                    _("An exempt case needs its legal basis, for example “offentleglova § 14”."),
+                )
+            if not data.get("public_title"):
+                self.add_error(
+                    "public_title",
+                    _("An exempt case needs a public title for the public agenda."),
+                )
+        return data
+
+
+class AgendaItemForm(GuardedForm):
+    case = forms.ModelChoiceField(label=_("Case"), queryset=Case.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Handling"),
+        choices=[c for c in Treatment.Kind.choices if c[0] != Treatment.Kind.STANDING],
+    )
+
+    def __init__(self, *args: Any, cases: QuerySet[Case], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case"]
+        field.queryset = cases  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: f"{c.number} {c.title}"  # type: ignore[attr-defined]
+
+
+class AppointmentForm(GuardedForm):
+    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Appointment.Role.choices)
+    position_title = forms.CharField(
+        label=_("Position"),
+        max_length=200,
+        required=False,
+        help_text=_("For example ordfører or klinikksjef."),
+    )
+    has_vote = forms.BooleanField(label=_("Right to vote"), required=False, initial=True)
+    on_behalf_of = forms.ChoiceField(label=_("On behalf of"))
+    valid_from = forms.DateField(label=_("From"), widget=DATE)
+
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Any],
+        constituencies: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        person.queryset = people  # type: ignore[attr-defined]
+        person.label_from_instance = lambda u: f"{u.full_name} ({u.email})"  # type: ignore[attr-defined]
+        self.fields["on_behalf_of"].choices = [("", "—"), *constituencies]  # type: ignore[attr-defined]

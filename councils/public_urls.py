@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from councils import public_views
+
+app_name = "public_councils"
+
+urlpatterns = [
+    path("", public_views.council_list, name="list"),
+    path("saker/<int:pk>/", public_views.case_page, name="case"),
+    path("<slug:council_slug>/", public_views.council_page, name="council"),
+    path("<slug:council_slug>/moter/<int:pk>/", public_views.meeting_page, name="meeting"),
+]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from councils import views
+
+app_name = "councils"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("saker/", views.case_list, name="cases"),
+    path("saker/ny/", views.case_create, name="case_create"),
+    path("saker/<int:pk>/", views.case_detail, name="case"),
+    path("saker/<int:pk>/rediger/", views.case_edit, name="case_edit"),
+    path("moter/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("moter/<int:pk>/status/", views.meeting_status, name="meeting_status"),
+    path("moter/<int:pk>/saksliste/", views.add_agenda_item, name="add_agenda_item"),
+    path("saksliste/<int:pk>/fjern/", views.remove_agenda_item, name="remove_agenda_item"),
+    path("oppnevninger/<int:pk>/avslutt/", views.end_appointment, name="end_appointment"),
+    path("<slug:council_slug>/", views.council_detail, name="council"),
+    path("<slug:council_slug>/nytt-mote/", views.plan_meeting, name="plan_meeting"),
+]

@@ -1,0 +1,459 @@
+"""Internal pages of councils: the year's meetings, a council's seats and
+meetings, a meeting's agenda, and cases with their papers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from core.services import EditConflict, history_for
+from councils import services
+from councils.access import (
+    get_case_for_user,
+    get_council,
+    get_meeting,
+    seat_council_ids,
+    visible_cases,
+    visible_cases_filter,
+)
+from councils.forms import AgendaItemForm, AppointmentForm, CaseForm, MeetingForm
+from councils.models import Appointment, Case, Council, Meeting, Treatment
+from partnerships.access import PartnershipAccess, memberships_in, participating_organisations
+from partnerships.capabilities import Capability
+from partnerships.models import Organisation, Region
+from partnerships.views import insider_view
+
+
+def _access(request: HttpRequest) -> PartnershipAccess:
+    return request.access  # type: ignore[attr-defined, no-any-return]
+
+
+def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    slug = request.partnership.slug  # type: ignore[attr-defined]
+    return [
+        (request.partnership.name, reverse("portal:home", args=[slug])),  # type: ignore[attr-defined]
+        (_("Internal"), reverse("staff:home", args=[slug])),
+        (_("Councils and meetings"), reverse("councils:index", args=[slug])),
+        *extra,
+    ]
+
+
+@insider_view
+def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """The year plan (årshjul): every council's meetings this year (two queries)."""
+    access = _access(request)
+    year = int(request.GET.get("ar", timezone.localdate().year))
+    councils = list(Council.objects.filter(partnership=access.partnership))
+    meetings = list(
+        Meeting.objects.filter(council__partnership=access.partnership, starts_at__year=year)
+        .select_related("council")
+        .order_by("starts_at")
+    )
+    crumbs = _crumbs(request)
+    crumbs[-1] = (crumbs[-1][0], None)
+    return render(
+        request,
+        "councils/index.html",
+        {
+            "councils": councils,
+            "meetings": meetings,
+            "year": year,
+            "can_manage": access.can(Capability.MANAGE_MEETINGS),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+def _constituencies(access: PartnershipAccess) -> list[tuple[str, str]]:
+    regions = Region.objects.filter(partnership=access.partnership)
+    orgs = participating_organisations(access.partnership).order_by("name")
+    return [(f"region:{r.pk}", str(r)) for r in regions] + [(f"org:{o.pk}", o.name) for o in orgs]
+
+
+@insider_view
+def council_detail(request: HttpRequest, partnership_slug: str, council_slug: str) -> HttpResponse:
+    """Seats (current and ended) and meetings of one council."""
+    access = _access(request)
+    council = get_council(access, council_slug)
+    can_manage = access.can(Capability.MANAGE_MEETINGS)
+    appointments = list(
+        council.appointments.select_related(
+            "person", "on_behalf_of_organisation", "on_behalf_of_region"
+        ).order_by("valid_to", "role", "person__full_name")
+    )
+    today = timezone.localdate()
+    current = [a for a in appointments if a.valid_to is None or a.valid_to > today]
+    ended = [a for a in appointments if a.valid_to is not None and a.valid_to <= today]
+    form = None
+    if can_manage:
+        people = (
+            User.objects.filter(
+                is_active=True, memberships__in=memberships_in(access.partnership).current()
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        form = AppointmentForm(
+            request.POST or None,
+            people=people,
+            constituencies=_constituencies(access),
+            initial={"valid_from": today, "has_vote": True},
+        )
+        if request.method == "POST" and form.is_valid():
+            kind, _sep, pk = form.cleaned_data["on_behalf_of"].partition(":")
+            services.appoint(
+                council,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                has_vote=form.cleaned_data["has_vote"],
+                position_title=form.cleaned_data["position_title"],
+                on_behalf_of_region=Region.objects.get(pk=pk) if kind == "region" else None,
+                on_behalf_of_organisation=(
+                    Organisation.objects.get(pk=pk) if kind == "org" else None
+                ),
+                valid_from=form.cleaned_data["valid_from"],
+            )
+            messages.success(request, _("The appointment was registered."))
+            return redirect("councils:council", partnership_slug, council.slug)
+    meetings = list(council.meetings.order_by("-starts_at")[:50])
+    return render(
+        request,
+        "councils/council.html",
+        {
+            "council": council,
+            "current": current,
+            "ended": ended,
+            "meetings": meetings,
+            "form": form,
+            "can_manage": can_manage,
+            "breadcrumbs": _crumbs(request, (council.name, None)),
+        },
+    )
+
+
+@require_POST
+@insider_view
+def end_appointment(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    appointment = (
+        Appointment.objects.filter(council__partnership=access.partnership, pk=pk)
+        .select_related("council")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    services.end_appointment(appointment)
+    messages.success(request, _("The appointment has ended."))
+    return redirect("councils:council", partnership_slug, appointment.council.slug)
+
+
+@insider_view
+def plan_meeting(request: HttpRequest, partnership_slug: str, council_slug: str) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    council = get_council(access, council_slug)
+    others = Council.objects.filter(partnership=access.partnership).exclude(pk=council.pk)
+    form = MeetingForm(request.POST or None, others=others)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.moments()
+        meeting = services.plan_meeting(
+            council,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            title=form.cleaned_data["title"],
+            location=form.cleaned_data["location"],
+            video_url=form.cleaned_data["video_url"],
+            papers_deadline=form.cleaned_data["papers_deadline"],
+            joint_with=list(form.cleaned_data["joint_with"]),
+        )
+        messages.success(request, _("The meeting was planned."))
+        return redirect("councils:meeting", partnership_slug, meeting.pk)
+    return render(
+        request,
+        "councils/meeting_form.html",
+        {
+            "form": form,
+            "council": council,
+            "breadcrumbs": _crumbs(
+                request,
+                (council.name, reverse("councils:council", args=[partnership_slug, council.slug])),
+                (_("Plan a meeting"), None),
+            ),
+        },
+    )
+
+
+def _agenda(meeting: Meeting) -> list[Treatment]:
+    """The agenda with each case (one query)."""
+    return list(meeting.treatments.select_related("case").order_by("position", "pk"))
+
+
+@insider_view
+def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    meeting = get_meeting(access, pk)
+    seats = seat_council_ids(access)
+    visible = visible_cases_filter(access, seats)
+    visible_ids = set(
+        Case.objects.filter(treatments__meeting=meeting)
+        .filter(visible)
+        .values_list("pk", flat=True)
+    )
+    agenda = _agenda(meeting)
+    for item in agenda:
+        item.visible = item.case_id is None or item.case_id in visible_ids  # type: ignore[attr-defined]
+    can_manage = access.can(Capability.MANAGE_MEETINGS)
+    form = None
+    if can_manage and meeting.status in services.AGENDA_OPEN:
+        form = AgendaItemForm(
+            cases=Case.objects.filter(partnership=access.partnership)
+            .exclude(treatments__meeting=meeting)
+            .order_by("-year", "-sequence")
+        )
+    return render(
+        request,
+        "councils/meeting.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "joint_with": list(meeting.joint_with.all()),
+            "form": form,
+            "can_manage": can_manage,
+            "transitions": [
+                (s, Meeting.Status(s).label) for s in services.allowed_meeting_transitions(meeting)
+            ]
+            if can_manage
+            else [],
+            "history": history_for(meeting) if access.can(Capability.VIEW_AUDIT) else None,
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    meeting.council.name,
+                    reverse("councils:council", args=[partnership_slug, meeting.council.slug]),
+                ),
+                (str(meeting), None),
+            ),
+        },
+    )
+
+
+@require_POST
+@insider_view
+def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    meeting = get_meeting(access, pk)
+    try:
+        services.change_meeting_status(
+            meeting, request.POST.get("status", ""), int(request.POST.get("version", "-1"))
+        )
+    except (ValidationError, EditConflict, ValueError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(
+            request,
+            _("The meeting is now “%(status)s”.") % {"status": meeting.get_status_display()},
+        )
+    return redirect("councils:meeting", partnership_slug, meeting.pk)
+
+
+@require_POST
+@insider_view
+def add_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    meeting = get_meeting(access, pk)
+    form = AgendaItemForm(request.POST, cases=Case.objects.filter(partnership=access.partnership))
+    if form.is_valid():
+        try:
+            services.add_to_agenda(meeting, form.cleaned_data["case"], form.cleaned_data["kind"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The case was added to the agenda."))
+    else:
+        messages.error(request, _("Choose a case and how it is to be handled."))
+    return redirect("councils:meeting", partnership_slug, meeting.pk)
+
+
+@require_POST
+@insider_view
+def remove_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    treatment = (
+        Treatment.objects.filter(meeting__council__partnership=access.partnership, pk=pk)
+        .select_related("meeting")
+        .first()
+    )
+    if treatment is None:
+        raise Http404
+    try:
+        services.remove_from_agenda(treatment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case was taken off the agenda."))
+    return redirect("councils:meeting", partnership_slug, treatment.meeting_id)
+
+
+@insider_view
+def case_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Cases the person may see, with the meetings that treat them (two queries)."""
+    access = _access(request)
+    seats = seat_council_ids(access)
+    cases = list(
+        visible_cases(access, seats)
+        .select_related("council")
+        .prefetch_related(
+            Prefetch(
+                "treatments",
+                queryset=Treatment.objects.select_related("meeting", "meeting__council").order_by(
+                    "meeting__starts_at"
+                ),
+            )
+        )
+        .order_by("-year", "-sequence")[:200]
+    )
+    return render(
+        request,
+        "councils/case_list.html",
+        {
+            "cases": cases,
+            "can_manage": access.can(Capability.MANAGE_MEETINGS),
+            "breadcrumbs": _crumbs(request, (_("Cases"), None)),
+        },
+    )
+
+
+def _case_councils(access: PartnershipAccess) -> Any:
+    return Council.objects.filter(partnership=access.partnership)
+
+
+@insider_view
+def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    form = CaseForm(request.POST or None, councils=_case_councils(access))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, created = services.create_case(
+                council=data["council"],
+                title=data["title"],
+                by=request.user,
+                visibility=data["visibility"],
+                public_title=data["public_title"],
+                legal_basis=data["legal_basis"],
+                background=data["background"],
+                assessment=data["assessment"],
+                proposed_decision=data["proposed_decision"],
+                client_key=data.get("client_key"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(
+                    request, _("Case %(number)s was created.") % {"number": case.number}
+                )
+            return redirect("councils:case", partnership_slug, case.pk)
+    return render(
+        request,
+        "councils/case_form.html",
+        {"form": form, "case": None, "breadcrumbs": _crumbs(request, (_("New case"), None))},
+    )
+
+
+@insider_view
+def case_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    case = get_case_for_user(access, pk, seat_council_ids(access))
+    treatments = list(case.treatments.select_related("meeting", "meeting__council"))
+    return render(
+        request,
+        "councils/case.html",
+        {
+            "case": case,
+            "treatments": treatments,
+            "can_manage": access.can(Capability.MANAGE_MEETINGS),
+            "history": history_for(case) if access.can(Capability.VIEW_AUDIT) else None,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
+                (case.number, None),
+            ),
+        },
+    )
+
+
+CASE_FIELDS = [
+    "council",
+    "title",
+    "visibility",
+    "public_title",
+    "legal_basis",
+    "background",
+    "assessment",
+    "proposed_decision",
+]
+
+
+@insider_view
+def case_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    case = get_case_for_user(access, pk, seat_council_ids(access))
+    form = CaseForm(
+        request.POST or None,
+        instance=case,
+        councils=_case_councils(access),
+        initial={"version": case.version},
+    )
+    current = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in CASE_FIELDS}
+        try:
+            services.update_case(case, data, form.cleaned_data["version"])
+        except EditConflict as conflict:
+            current = Case.objects.get(pk=case.pk)
+            fresh_data = request.POST.copy()
+            fresh_data["version"] = str(conflict.current_version)
+            # Its own copy: validation writes the typed values into the instance.
+            form = CaseForm(
+                fresh_data, instance=Case.objects.get(pk=case.pk), councils=_case_councils(access)
+            )
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect("councils:case", partnership_slug, case.pk)
+    return render(
+        request,
+        "councils/case_form.html",
+        {
+            "form": form,
+            "case": case,
+            "current": current,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
+                (case.number, reverse("councils:case", args=[partnership_slug, case.pk])),
+                (_("Edit"), None),
+            ),
+        },
+    )
