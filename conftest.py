@@ -25,15 +25,36 @@ from core.tests.report import FIGURES
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Build the demo once into the test database. Each test runs in a
+    transaction that is rolled back, so it starts from the same demo; tests
+    that need real transactions (browser, concurrency) run last, after which
+    the database is emptied, and build what they need themselves."""
+    from django.test import override_settings
+
+    from samspill.demo import build_all
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        build_all()
 
 
 @pytest.fixture
 def people(db: Any) -> SimpleNamespace:
     from accounts.models import User
+    from partnerships.demo import PEOPLE
     from samspill.demo import build_all
 
-    named = build_all()
+    found = {p.key: User.objects.filter(email=p.email).first() for p in PEOPLE}
+    named: dict[str, Any] = dict(found)
+    if None in found.values():  # emptied by a transactional test before
+        named = dict(build_all())
     named["otto"] = User.objects.create_user(
         email="otto@outside.example", password="x", full_name="Otto Utenfor"
     )

@@ -406,7 +406,53 @@ def build_councils_demo(people: dict[str, User]) -> None:
             meeting.status = wanted
             meeting.save(update_fields=["status"])
 
+    _minutes_demo(meetings, people, today)
     _followups_demo(hnt, councils, people, today)
+
+
+OTHER_OUTCOMES = {
+    "discussion": "Saken ble drøftet. Innspillene tas med i det videre arbeidet.",
+    "information": "Tatt til orientering.",
+}
+
+
+def _minutes_demo(meetings: list[Meeting], people: dict[str, User], today: datetime.date) -> None:
+    """Every past meeting but the latest has attendance, decisions and
+    published minutes; the latest waits for the secretariat to record them."""
+    past = sorted((m for m in meetings if m.starts_at.date() < today), key=lambda m: m.starts_at)
+    latest_by_council: dict[int, Meeting] = {}
+    for meeting in past:
+        latest_by_council[meeting.council_id] = meeting
+    for meeting in past:
+        meeting.refresh_from_db()
+        if meeting.status != M.HELD or latest_by_council[meeting.council_id] == meeting:
+            continue
+        seats = services.seats_for(meeting)
+        services.record_attendance(
+            meeting,
+            {seat.pk: ("absent" if i % 7 == 3 else "present") for i, seat in enumerate(seats)},
+        )
+        for item in meeting.treatments.exclude(case=None).select_related("case", "meeting"):
+            if item.kind == "decision":
+                services.record_decision(
+                    item, adopted_as_recommended=True, adopted_text="", by=people["sara"]
+                )
+            else:
+                services.record_decision(
+                    item,
+                    adopted_as_recommended=False,
+                    adopted_text=OTHER_OUTCOMES[item.kind],
+                    by=people["sara"],
+                )
+        meeting = services.change_meeting_status(meeting, M.MINUTES_DRAFTED, meeting.version)
+        meeting = services.approve_minutes(
+            meeting,
+            approved_on=meeting.starts_at.date() + datetime.timedelta(days=14),
+            approved_by="Godkjent i neste møte",
+            by=people["sara"],
+            expected_version=meeting.version,
+        )
+        services.change_meeting_status(meeting, M.PUBLISHED, meeting.version)
 
 
 FOLLOWUPS = [

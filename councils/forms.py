@@ -14,6 +14,7 @@ from accounts.models import User
 from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
 from core.models import Visibility
 from councils.models import Appointment, Case, Council, Treatment
+from partnerships.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -148,3 +149,43 @@ class AppointmentForm(GuardedForm):
         person.queryset = people  # type: ignore[attr-defined]
         person.label_from_instance = lambda u: f"{u.full_name} ({u.email})"  # type: ignore[attr-defined]
         self.fields["on_behalf_of"].choices = [("", "—"), *constituencies]  # type: ignore[attr-defined]
+
+
+class DecisionForm(VersionedFormMixin, GuardedForm):
+    adopted_as_recommended = forms.BooleanField(
+        label=_("Adopted as recommended"), required=False, initial=True
+    )
+    adopted_text = forms.CharField(
+        label=_("Decision as adopted"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only when the meeting changed the recommendation."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+
+class FollowUpFromDecisionForm(GuardedForm):
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    responsible_organisation: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Responsible party"), queryset=Organisation.objects.none(), required=False
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE, required=False)
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organisations: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4())
+
+
+class MinutesApprovalForm(VersionedFormMixin, GuardedForm):
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
+    approved_by = forms.CharField(
+        label=_("Approved by"),
+        max_length=300,
+        help_text=_("The meeting that approved them, or the names of those who signed."),
+    )

@@ -312,3 +312,73 @@ class Treatment(models.Model):
 
     def __str__(self) -> str:
         return self.case.title if self.case else self.get_standing_display()
+
+
+class Decision(VersionedModel):
+    """What a meeting decided on one agenda item, kept apart from the
+    recommendation it was asked to adopt."""
+
+    treatment = models.OneToOneField(Treatment, on_delete=models.CASCADE, related_name="decision")
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    adopted_as_recommended = models.BooleanField(_("adopted as recommended"), default=True)
+    adopted_text = models.TextField(_("decision"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        return self.adopted_text[:80]
+
+
+class Attendance(models.Model):
+    """Who of a council's seats attended a meeting."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        DEPUTY = "deputy", _("Absent, deputy attended")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "appointment"], name="uniq_attendance_per_seat"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment.person} – {self.get_status_display()}"
+
+
+class MinutesApproval(models.Model):
+    """How and when the minutes were approved."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="minutes_approval"
+    )
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.CharField(
+        _("approved by"),
+        max_length=300,
+        help_text=_("The meeting that approved them, or the names of those who signed."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("approval of minutes")
+        verbose_name_plural = _("approvals of minutes")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.approved_by}"

@@ -11,4 +11,9 @@ urlpatterns = [
     path("saker/<int:pk>/", public_views.case_page, name="case"),
     path("<slug:council_slug>/", public_views.council_page, name="council"),
     path("<slug:council_slug>/moter/<int:pk>/", public_views.meeting_page, name="meeting"),
+    path(
+        "<slug:council_slug>/moter/<int:pk>/protokoll/",
+        public_views.minutes_page,
+        name="minutes",
+    ),
 ]

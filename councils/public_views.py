@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Visibility
+from councils import services
 from councils.models import Appointment, Case, Council, Meeting, Treatment
 from partnerships.models import Partnership
 
@@ -164,6 +165,44 @@ def case_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespo
                     reverse("public_councils:list", args=[partnership_slug]),
                 ),
                 (_("Case %(number)s") % {"number": case.number}, None),
+            ),
+        },
+    )
+
+
+def minutes_page(
+    request: HttpRequest, partnership_slug: str, council_slug: str, pk: int
+) -> HttpResponse:
+    """Published minutes: public items with their decisions; exempt items by
+    public title only; internal items not at all."""
+    council = _get_council(request, council_slug)
+    meeting = council.meetings.filter(pk=pk, status=Meeting.Status.PUBLISHED).first()
+    if meeting is None:
+        raise Http404
+    return render(
+        request,
+        "councils/public/minutes.html",
+        {
+            **services.minutes_context(meeting, public=True),
+            "council": council,
+            "meeting": meeting,
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    _("Councils and meetings"),
+                    reverse("public_councils:list", args=[partnership_slug]),
+                ),
+                (
+                    council.name,
+                    reverse("public_councils:council", args=[partnership_slug, council.slug]),
+                ),
+                (
+                    str(meeting),
+                    reverse(
+                        "public_councils:meeting", args=[partnership_slug, council.slug, meeting.pk]
+                    ),
+                ),
+                (_("Minutes"), None),
             ),
         },
     )

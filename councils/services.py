@@ -15,8 +15,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Visibility
 from core.services import save_versioned
-from councils.models import Appointment, Case, CaseCounter, Council, Meeting, Treatment
+from councils.models import (
+    Appointment,
+    Attendance,
+    Case,
+    CaseCounter,
+    Council,
+    Decision,
+    Meeting,
+    MinutesApproval,
+    Treatment,
+)
 
 S = Meeting.Status
 
@@ -24,9 +35,9 @@ S = Meeting.Status
 MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PLANNED: frozenset({S.NOTICE_PUBLISHED, S.CANCELLED}),
     S.NOTICE_PUBLISHED: frozenset({S.HELD, S.CANCELLED}),
-    S.HELD: frozenset(),
-    S.MINUTES_DRAFTED: frozenset(),
-    S.MINUTES_APPROVED: frozenset(),
+    S.HELD: frozenset({S.MINUTES_DRAFTED}),
+    S.MINUTES_DRAFTED: frozenset({S.MINUTES_APPROVED, S.HELD}),
+    S.MINUTES_APPROVED: frozenset({S.PUBLISHED}),
     S.PUBLISHED: frozenset(),
     S.CANCELLED: frozenset({S.PLANNED}),
 }
@@ -45,6 +56,34 @@ def allowed_meeting_transitions(meeting: Meeting) -> list[str]:
     return sorted(MEETING_TRANSITIONS[meeting.status])
 
 
+def _minutes_problem(meeting: Meeting) -> str | None:
+    """Why the minutes cannot be drafted yet, or None."""
+    if not meeting.attendance.exists():
+        return _("Record who attended before drafting the minutes.")
+    missing = (
+        meeting.treatments.filter(kind=Treatment.Kind.DECISION, decision__isnull=True)
+        .select_related("case")
+        .first()
+    )
+    if missing is not None and missing.case is not None:
+        return _("Case %(number)s was up for decision but has no decision recorded.") % {
+            "number": missing.case.number
+        }
+    return None
+
+
+def _guard(meeting: Meeting, new_status: str) -> str | None:
+    """Conditions a transition has beyond the table."""
+    if new_status == S.MINUTES_DRAFTED:
+        return _minutes_problem(meeting)
+    if (
+        new_status == S.MINUTES_APPROVED
+        and not MinutesApproval.objects.filter(meeting=meeting).exists()
+    ):
+        return _("Record how and when the minutes were approved.")
+    return None
+
+
 def change_meeting_status(meeting: Meeting, new_status: str, expected_version: int) -> Meeting:
     if new_status not in MEETING_TRANSITIONS[meeting.status]:
         raise ValidationError(
@@ -55,6 +94,9 @@ def change_meeting_status(meeting: Meeting, new_status: str, expected_version: i
             },
             code="transition_not_allowed",
         )
+    problem = _guard(meeting, new_status)
+    if problem:
+        raise ValidationError(problem, code="transition_condition")
     meeting.status = new_status
     return save_versioned(meeting, expected_version, ["status"])  # type: ignore[return-value]
 
@@ -221,3 +263,159 @@ def end_appointment(appointment: Appointment) -> None:
     if appointment.valid_to is None:
         appointment.valid_to = timezone.localdate()
         appointment.save(update_fields=["valid_to"])
+
+
+# While decisions and attendance may be recorded.
+RECORDING_OPEN = frozenset({S.HELD})
+
+
+def _require_recording(meeting: Meeting) -> None:
+    if meeting.status not in RECORDING_OPEN:
+        raise ValidationError(
+            _(
+                "Decisions and attendance are recorded while the meeting is “%(held)s”; "
+                "this one is “%(status)s”."
+            )
+            % {"held": S.HELD.label, "status": S(meeting.status).label}
+        )
+
+
+def record_decision(
+    treatment: Treatment,
+    *,
+    adopted_as_recommended: bool,
+    adopted_text: str,
+    by: Any,
+    expected_version: int | None = None,
+) -> Decision:
+    """Record (or correct) what was decided. "Adopted as recommended" takes the
+    case paper's proposed decision word for word."""
+    _require_recording(treatment.meeting)
+    if treatment.case is None:
+        raise ValidationError(_("Standing items have no decision of their own."))
+    recommendation = treatment.case.proposed_decision
+    text = recommendation if adopted_as_recommended else adopted_text.strip()
+    if not text:
+        raise ValidationError(
+            _(
+                "Write the decision, or choose “adopted as recommended” when the case paper "
+                "has a proposed decision."
+            )
+        )
+    existing = Decision.objects.filter(treatment=treatment).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Decision.objects.create(
+                    treatment=treatment,
+                    recommendation=recommendation,
+                    adopted_as_recommended=adopted_as_recommended,
+                    adopted_text=text,
+                    recorded_by=by,
+                )
+        except IntegrityError:
+            existing = Decision.objects.get(treatment=treatment)
+            if expected_version is None:
+                expected_version = -1  # someone else recorded it a moment ago
+    existing.recommendation = recommendation
+    existing.adopted_as_recommended = adopted_as_recommended
+    existing.adopted_text = text
+    existing.recorded_by = by
+    version = existing.version if expected_version is None else expected_version
+    fields = ["recommendation", "adopted_as_recommended", "adopted_text", "recorded_by"]
+    return save_versioned(existing, version, fields)  # type: ignore[return-value]
+
+
+def seats_for(meeting: Meeting) -> list[Appointment]:
+    """The seats of the meeting's council(s) on the day of the meeting."""
+    councils = [meeting.council_id, *meeting.joint_with.values_list("pk", flat=True)]
+    return list(
+        Appointment.objects.current(timezone.localtime(meeting.starts_at).date())
+        .filter(council_id__in=councils)
+        .select_related("person", "council", "on_behalf_of_organisation", "on_behalf_of_region")
+        .order_by("council__position", "role", "person__full_name")
+    )
+
+
+@transaction.atomic
+def record_attendance(meeting: Meeting, statuses: dict[int, str]) -> None:
+    _require_recording(meeting)
+    allowed = {a.pk for a in seats_for(meeting)}
+    unknown = set(statuses) - allowed
+    if unknown:
+        raise ValidationError(_("Attendance can only be recorded for the council's seats."))
+    for appointment_id, status in statuses.items():
+        Attendance.objects.update_or_create(
+            meeting=meeting, appointment_id=appointment_id, defaults={"status": status}
+        )
+
+
+@transaction.atomic
+def approve_minutes(
+    meeting: Meeting,
+    *,
+    approved_on: datetime.date,
+    approved_by: str,
+    by: Any,
+    expected_version: int,
+) -> Meeting:
+    if meeting.status != S.MINUTES_DRAFTED:
+        raise ValidationError(_("Only drafted minutes can be approved."))
+    MinutesApproval.objects.update_or_create(
+        meeting=meeting,
+        defaults={"approved_on": approved_on, "approved_by": approved_by, "recorded_by": by},
+    )
+    return change_meeting_status(meeting, S.MINUTES_APPROVED, expected_version)
+
+
+def followup_from_decision(
+    decision: Decision,
+    *,
+    title: str,
+    by: Any,
+    responsible_organisation: Any = None,
+    deadline: datetime.date | None = None,
+    client_key: uuid.UUID | None = None,
+) -> Any:
+    """A follow-up of a decision, linked back to its case."""
+    from django.urls import reverse
+
+    from followups.services import create_followup
+
+    treatment = decision.treatment
+    meeting, case = treatment.meeting, treatment.case
+    assert case is not None
+    partnership = meeting.council.partnership
+    return create_followup(
+        partnership=partnership,
+        title=title,
+        by=by,
+        origin="decision",
+        origin_group=meeting.council.short_name,
+        source=decision,
+        source_label=f"{meeting} · sak {case.number}",
+        source_url=reverse("councils:case", args=[partnership.slug, case.pk]),
+        responsible_organisation=responsible_organisation,
+        deadline=deadline,
+        client_key=client_key,
+    )
+
+
+def minutes_context(meeting: Meeting, *, public: bool) -> dict[str, Any]:
+    """Attendance and the items with their decisions (two queries). The
+    public version leaves out internal items and the decisions of exempt ones."""
+    attendance = list(
+        meeting.attendance.select_related(
+            "appointment__person",
+            "appointment__on_behalf_of_organisation",
+            "appointment__on_behalf_of_region",
+        ).order_by("appointment__role", "appointment__person__full_name")
+    )
+    items = list(meeting.treatments.select_related("case", "decision").order_by("position", "pk"))
+    if public:
+        items = [
+            t
+            for t in items
+            if t.case is None or t.case.visibility in (Visibility.PUBLIC, Visibility.RESTRICTED)
+        ]
+    return {"attendance": attendance, "items": items, "public": public}

@@ -26,8 +26,16 @@ from councils.access import (
     visible_cases,
     visible_cases_filter,
 )
-from councils.forms import AgendaItemForm, AppointmentForm, CaseForm, MeetingForm
-from councils.models import Appointment, Case, Council, Meeting, Treatment
+from councils.forms import (
+    AgendaItemForm,
+    AppointmentForm,
+    CaseForm,
+    DecisionForm,
+    FollowUpFromDecisionForm,
+    MeetingForm,
+    MinutesApprovalForm,
+)
+from councils.models import Appointment, Attendance, Case, Council, Decision, Meeting, Treatment
 from partnerships.access import PartnershipAccess, memberships_in, participating_organisations
 from partnerships.capabilities import Capability
 from partnerships.models import Organisation, Region
@@ -231,7 +239,10 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             "form": form,
             "can_manage": can_manage,
             "transitions": [
-                (s, Meeting.Status(s).label) for s in services.allowed_meeting_transitions(meeting)
+                (s, Meeting.Status(s).label)
+                for s in services.allowed_meeting_transitions(meeting)
+                # Approval is recorded on the minutes page, with how and when.
+                if s != Meeting.Status.MINUTES_APPROVED
             ]
             if can_manage
             else [],
@@ -454,6 +465,190 @@ def case_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespo
                 (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
                 (case.number, reverse("councils:case", args=[partnership_slug, case.pk])),
                 (_("Edit"), None),
+            ),
+        },
+    )
+
+
+ATTENDANCE_CHOICES = Attendance.Status.choices
+
+
+@insider_view
+def attendance(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    meeting = get_meeting(access, pk)
+    seats = services.seats_for(meeting)
+    recorded = dict(meeting.attendance.values_list("appointment_id", "status"))
+    if request.method == "POST":
+        statuses = {
+            seat.pk: request.POST.get(f"seat-{seat.pk}", "")
+            for seat in seats
+            if request.POST.get(f"seat-{seat.pk}") in Attendance.Status.values
+        }
+        try:
+            services.record_attendance(meeting, statuses)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance was saved."))
+            return redirect("councils:meeting", partnership_slug, meeting.pk)
+    rows = [(seat, recorded.get(seat.pk, "")) for seat in seats]
+    return render(
+        request,
+        "councils/attendance.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "choices": ATTENDANCE_CHOICES,
+            "breadcrumbs": _crumbs(
+                request,
+                (str(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
+                (_("Attendance"), None),
+            ),
+        },
+    )
+
+
+@insider_view
+def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Record the decision on one agenda item, and follow-ups of it."""
+    access = _access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    treatment = (
+        Treatment.objects.filter(meeting__council__partnership=access.partnership, pk=pk)
+        .exclude(case=None)
+        .select_related("case", "meeting", "meeting__council")
+        .first()
+    )
+    if treatment is None:
+        raise Http404
+    existing = Decision.objects.filter(treatment=treatment).first()
+    organisations = participating_organisations(access.partnership).order_by("name")
+    form = DecisionForm(
+        initial={
+            "adopted_as_recommended": existing.adopted_as_recommended if existing else True,
+            "adopted_text": existing.adopted_text if existing else "",
+            "version": existing.version if existing else 0,
+        }
+    )
+    followup_form = FollowUpFromDecisionForm(organisations=organisations) if existing else None
+    if request.method == "POST" and request.POST.get("action") == "followup" and existing:
+        followup_form = FollowUpFromDecisionForm(request.POST, organisations=organisations)
+        if followup_form.is_valid():
+            data = followup_form.cleaned_data
+            followup = services.followup_from_decision(
+                existing,
+                title=data["title"],
+                by=request.user,
+                responsible_organisation=data["responsible_organisation"],
+                deadline=data["deadline"],
+                client_key=data["client_key"],
+            )
+            messages.success(request, _("The follow-up was created."))
+            return redirect("followups:detail", partnership_slug, followup.pk)
+    elif request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_decision(
+                    treatment,
+                    adopted_as_recommended=form.cleaned_data["adopted_as_recommended"],
+                    adopted_text=form.cleaned_data["adopted_text"],
+                    by=request.user,
+                    expected_version=form.cleaned_data.get("version") if existing else None,
+                )
+            except (ValidationError, EditConflict) as error:
+                text = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                form.add_error(None, text)
+            else:
+                messages.success(request, _("The decision was recorded."))
+                return redirect("councils:decision", partnership_slug, treatment.pk)
+    followups = []
+    if existing:
+        from followups.models import FollowUp
+
+        followups = list(
+            FollowUp.objects.filter(
+                source_content_type__model="decision", source_object_id=existing.pk
+            ).select_related("responsible_organisation")
+        )
+    return render(
+        request,
+        "councils/decision.html",
+        {
+            "treatment": treatment,
+            "case": treatment.case,
+            "meeting": treatment.meeting,
+            "existing": existing,
+            "form": form,
+            "followup_form": followup_form,
+            "followups": followups,
+            "can_record": treatment.meeting.status in services.RECORDING_OPEN,
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    str(treatment.meeting),
+                    reverse("councils:meeting", args=[partnership_slug, treatment.meeting_id]),
+                ),
+                (_("Decision"), None),
+            ),
+        },
+    )
+
+
+@insider_view
+def minutes(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The minutes as generated from attendance and decisions; approval."""
+    access = _access(request)
+    meeting = get_meeting(access, pk)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED):
+        raise Http404
+    seats = seat_council_ids(access)
+    context = services.minutes_context(meeting, public=False)
+    visible = set(
+        Case.objects.filter(treatments__meeting=meeting)
+        .filter(visible_cases_filter(access, seats))
+        .values_list("pk", flat=True)
+    )
+    for item in context["items"]:
+        item.visible = item.case_id is None or item.case_id in visible  # type: ignore[attr-defined]
+    form = None
+    if access.can(Capability.MANAGE_MEETINGS) and meeting.status == Meeting.Status.MINUTES_DRAFTED:
+        form = MinutesApprovalForm(
+            request.POST or None,
+            initial={"approved_on": timezone.localdate(), "version": meeting.version},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.approve_minutes(
+                    meeting,
+                    approved_on=form.cleaned_data["approved_on"],
+                    approved_by=form.cleaned_data["approved_by"],
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except (ValidationError, EditConflict) as error:
+                text = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                form.add_error(None, text)
+            else:
+                messages.success(request, _("The minutes are approved."))
+                return redirect("councils:minutes", partnership_slug, meeting.pk)
+    return render(
+        request,
+        "councils/minutes.html",
+        {
+            **context,
+            "meeting": meeting,
+            "form": form,
+            "breadcrumbs": _crumbs(
+                request,
+                (str(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
+                (_("Minutes"), None),
             ),
         },
     )

@@ -27,7 +27,22 @@ def _ids() -> dict[str, Any]:
     ).first()
     assert open_meeting is not None
     item = Treatment.objects.filter(meeting=open_meeting).exclude(case=None).first()
+    held = (
+        Meeting.objects.filter(council__partnership__slug="hnt", status="held")
+        .select_related("council")
+        .first()
+    )
+    published = Meeting.objects.filter(
+        council__partnership__slug="hnt", council__slug="psu", status="published"
+    ).first()
+    assert held is not None and published is not None
+    held_item = Treatment.objects.filter(meeting=held).exclude(case=None).first()
+    assert held_item is not None
     return {
+        "held": held.pk,
+        "held_council": held.council.slug,
+        "held_item": held_item.pk,
+        "published": published.pk,
         "public": public.pk,
         "council_internal": council_internal.pk,
         "internal": internal.pk,
@@ -106,6 +121,12 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("POST", "/hnt/intern/rad/moter/{open_meeting}/saksliste/", _internal(302, only=MANAGERS)),
     ("POST", "/hnt/intern/rad/saksliste/{item}/fjern/", _internal(302, only=MANAGERS)),
     ("POST", "/hnt/intern/rad/oppnevninger/{seat}/avslutt/", _internal(302, only=MANAGERS)),
+    ("GET", "/hnt/intern/rad/moter/{held}/protokoll/", _internal(200)),
+    ("GET", "/hnt/intern/rad/moter/{open_meeting}/protokoll/", _internal(404)),
+    ("GET", "/hnt/intern/rad/moter/{held}/oppmote/", _internal(200, only=MANAGERS)),
+    ("GET", "/hnt/intern/rad/saksliste/{held_item}/vedtak/", _internal(200, only=MANAGERS)),
+    ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/protokoll/", ALL_200),
+    ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/protokoll/", ALL_404),
 ]
 
 

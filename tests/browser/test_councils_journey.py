@@ -103,3 +103,69 @@ def test_the_secretariat_prepares_a_meeting_that_the_public_can_read(
         "browser: council journey pages checked with axe",
         str(len(v.checked) + len(public.checked) + len(lena.checked)),
     )
+
+
+def test_the_secretariat_records_a_meeting_and_publishes_the_minutes(
+    visit: Any, browser_people: Any
+) -> None:
+    sara = browser_people["sara"]
+    totp_device(sara)
+    meeting = (
+        Meeting.objects.filter(council__partnership__slug="hnt", council__slug="asu", status="held")
+        .order_by("-starts_at")
+        .first()
+    )
+    assert meeting is not None
+    v = visit()
+    _log_in(v, "sara@hnt.example", sara)
+    v.go(f"/hnt/intern/rad/moter/{meeting.pk}/")
+    v.page.get_by_role("link", name="Registrer oppmøte").click()
+    v.page.wait_for_load_state()
+    v.check_accessibility()
+    for select in v.page.locator("select[name^=seat-]").all():
+        select.select_option("present")
+    v.page.get_by_role("button", name="Lagre oppmøte").click()
+    v.page.wait_for_load_state()
+    v.check_accessibility()
+
+    for item in meeting.treatments.exclude(case=None).order_by("position"):
+        v.go(f"/hnt/intern/rad/saksliste/{item.pk}/vedtak/")
+        if item.kind != "decision":
+            v.page.get_by_label("Vedtatt som innstilt").uncheck()
+            v.page.get_by_label("Vedtak slik det ble fattet").fill("Tatt til orientering.")
+        v.page.get_by_role("button", name="Lagre vedtaket").click()
+        v.page.wait_for_load_state()
+    v.check_accessibility()
+    # A follow-up of the last decision.
+    v.page.get_by_label("Hva skal gjøres").fill("Sekretariatet lager en plan for oppfølging")
+    v.page.get_by_role("button", name="Opprett oppfølging").click()
+    v.page.wait_for_load_state()
+    assert "/hnt/intern/oppfolging/" in v.page.url
+    v.check_accessibility()
+
+    v.go(f"/hnt/intern/rad/moter/{meeting.pk}/")
+    v.page.get_by_role("button", name=re.compile("Protokoll i utkast")).click()
+    v.page.wait_for_load_state()
+    meeting.refresh_from_db()
+    assert meeting.status == "minutes_drafted"
+    v.page.get_by_role("link", name="Protokoll", exact=True).click()
+    v.page.wait_for_load_state()
+    v.check_accessibility()
+    v.page.get_by_label("Godkjent av").fill("Godkjent av møteleder og ett medlem")
+    v.page.get_by_role("button", name="Godkjenn").click()
+    v.page.wait_for_load_state()
+    v.go(f"/hnt/intern/rad/moter/{meeting.pk}/")
+    v.page.get_by_role("button", name=re.compile("Protokoll publisert")).click()
+    v.page.wait_for_load_state()
+    meeting.refresh_from_db()
+    assert meeting.status == "published"
+
+    public = visit()
+    public.go(f"/hnt/helsefellesskap/rad/asu/moter/{meeting.pk}/")
+    public.page.get_by_role("link", name="Protokoll", exact=True).click()
+    public.page.wait_for_load_state()
+    assert "Godkjent av møteleder og ett medlem" in public.page.locator("main").inner_text()
+    public.check_accessibility()
+    report_figure(
+        "browser: minutes journey pages checked with axe", str(len(v.checked) + len(public.checked))
+    )
