@@ -8,9 +8,11 @@ person started editing from, so a conflicting save is refused, not lost.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.http import QueryDict
 
 from core.validators import validate_no_identity_number
 
@@ -48,3 +50,23 @@ class GuardedModelForm(GuardedFormMixin, forms.ModelForm):  # type: ignore[type-
 
 class VersionedFormMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+if TYPE_CHECKING:
+    from core.services import EditConflict
+
+
+def rebind_after_conflict[F: forms.BaseForm](
+    make: Callable[[QueryDict], F], form: F, conflict: EditConflict
+) -> F:
+    """The same form, still holding what the person typed, now carrying the
+    current version, with the conflict as its error: saving again is a choice
+    made after seeing the other person's change. ``make`` builds the form from
+    data; give it its own copy of any instance (validation writes the typed
+    values into the instance)."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data["version"] = str(conflict.current_version)
+    fresh = make(data)
+    fresh.is_valid()
+    fresh.add_error(None, str(conflict))
+    return fresh

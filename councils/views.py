@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.forms import rebind_after_conflict
 from core.services import EditConflict, history_for
 from councils import services
 from councils.access import (
@@ -440,14 +441,13 @@ def case_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespo
             services.update_case(case, data, form.cleaned_data["version"])
         except EditConflict as conflict:
             current = Case.objects.get(pk=case.pk)
-            fresh_data = request.POST.copy()
-            fresh_data["version"] = str(conflict.current_version)
-            # Its own copy: validation writes the typed values into the instance.
-            form = CaseForm(
-                fresh_data, instance=Case.objects.get(pk=case.pk), councils=_case_councils(access)
+            form = rebind_after_conflict(
+                lambda data: CaseForm(
+                    data, instance=Case.objects.get(pk=case.pk), councils=_case_councils(access)
+                ),
+                form,
+                conflict,
             )
-            form.is_valid()
-            form.add_error(None, str(conflict))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.forms import rebind_after_conflict
 from core.services import EditConflict, history_for
 from followups import services
 from followups.access import can_edit, can_report, followups_for, get_followup_for_user
@@ -67,20 +66,6 @@ def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[
     if not extra:
         crumbs[-1] = (crumbs[-1][0], None)
     return crumbs
-
-
-def _rebound[FormT: Form](
-    make: Callable[[QueryDict], FormT], form: FormT, conflict: EditConflict
-) -> FormT:
-    """The same form, still holding what the person typed, now carrying the
-    current version, with the conflict as its error: saving again is a choice
-    made after seeing the other person's change."""
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(conflict.current_version)
-    fresh = make(data)
-    fresh.is_valid()
-    fresh.add_error(None, str(conflict))
-    return fresh
 
 
 @insider_view
@@ -272,7 +257,7 @@ def edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
             # What the other person saved, shown beside the typed text; the
             # form gets its own copy of it (see above).
             current = get_followup_for_user(access, pk)
-            form = _rebound(lambda d: make(d, copy.copy(current)), form, conflict)
+            form = rebind_after_conflict(lambda d: make(d, copy.copy(current)), form, conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -358,7 +343,7 @@ def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
                 % {"status": followup.get_status_display()},
             )
             return redirect("followups:detail", partnership_slug, followup.pk)
-        form = _rebound(lambda d: StatusForm(d, target=target), form, conflict)
+        form = rebind_after_conflict(lambda d: StatusForm(d, target=target), form, conflict)
         return _detail(request, followup, status_form=form)
     else:
         messages.success(

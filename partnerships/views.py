@@ -16,8 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
+from core.forms import rebind_after_conflict
 from core.services import EditConflict, history_for
 from partnerships import services
 from partnerships.access import (
@@ -66,18 +66,6 @@ def insider_view(view: View) -> View:
 
 def _access(request: HttpRequest) -> PartnershipAccess:
     return request.access  # type: ignore[attr-defined, no-any-return]
-
-
-def _with_version[F: Form](make: Callable[[QueryDict], F], form: F, conflict: EditConflict) -> F:
-    """The same form, still holding what the person typed, now carrying the
-    current version: the conflict is shown, and saving again is a deliberate
-    choice made after seeing the other person's change."""
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(conflict.current_version)
-    fresh = make(data)
-    fresh.is_valid()
-    fresh.add_error(None, str(conflict))
-    return fresh
 
 
 def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
@@ -223,7 +211,7 @@ def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> H
                     services.end_membership(membership, end_form.cleaned_data["version"])
                 except EditConflict as conflict:
                     membership.refresh_from_db()
-                    end_form = _with_version(VersionOnlyForm, end_form, conflict)
+                    end_form = rebind_after_conflict(VersionOnlyForm, end_form, conflict)
                 else:
                     messages.success(request, _("The membership has ended."))
                     return redirect("staff:people", partnership_slug)
@@ -237,7 +225,7 @@ def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> H
                 )
             except EditConflict as conflict:
                 membership.refresh_from_db()
-                form = _with_version(MembershipRoleForm, form, conflict)
+                form = rebind_after_conflict(MembershipRoleForm, form, conflict)
             else:
                 messages.success(request, _("The role was changed."))
                 return redirect("staff:membership", partnership_slug, membership.pk)
@@ -397,7 +385,7 @@ def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             current = Contact.objects.get(pk=contact.pk)
             # The form gets its own copy: validating writes the typed values
             # into its instance, and `current` must keep the saved ones.
-            form = _with_version(
+            form = rebind_after_conflict(
                 lambda data: ContactForm(data, instance=Contact.objects.get(pk=contact.pk)),
                 form,
                 conflict,
