@@ -7,13 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.guard import check_instance
 from core.models import VersionedModel
+
+
+def error_text(error: Exception) -> str:
+    """One line for the person from a refused change (validation or conflict)."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
 
 
 class EditConflict(Exception):

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.models import Visibility
-from councils.models import Appointment, Case, Council, Meeting
+from councils.models import Appointment, Case, Council, Meeting, Treatment
 from partnerships.access import PartnershipAccess
 from partnerships.capabilities import Capability
 
@@ -101,6 +101,30 @@ def get_meeting(access: PartnershipAccess, pk: int) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
+
+
+def get_appointment(access: PartnershipAccess, pk: int) -> Appointment:
+    """A seat in one of the partnership's councils, with its council."""
+    appointment = (
+        Appointment.objects.filter(council__partnership=access.partnership, pk=pk)
+        .select_related("council")
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    return appointment
+
+
+def get_treatment(access: PartnershipAccess, pk: int, *, with_case: bool = False) -> Treatment:
+    """An agenda item of one of the partnership's meetings, with its meeting
+    and council (and case: ``with_case`` also refuses standing items)."""
+    items = Treatment.objects.filter(meeting__council__partnership=access.partnership, pk=pk)
+    if with_case:
+        items = items.exclude(case=None).select_related("case")
+    treatment = items.select_related("meeting", "meeting__council").first()
+    if treatment is None:
+        raise Http404
+    return treatment
 
 
 def get_case_for_user(access: PartnershipAccess, pk: int, seats: Seats) -> Case:

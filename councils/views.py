@@ -17,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.forms import rebind_after_conflict
-from core.services import EditConflict, history_for
+from core.services import EditConflict, error_text, history_for
 from councils import services
 from councils.access import (
+    get_appointment,
     get_case_for_user,
     get_council,
     get_meeting,
+    get_treatment,
     seat_council_ids,
     visible_cases,
     visible_cases_filter,
@@ -36,31 +38,29 @@ from councils.forms import (
     MeetingForm,
     MinutesApprovalForm,
 )
-from councils.models import Appointment, Attendance, Case, Council, Decision, Meeting, Treatment
-from partnerships.access import PartnershipAccess, memberships_in, participating_organisations
+from councils.models import Attendance, Case, Council, Decision, Meeting, Treatment
+from partnerships.access import (
+    PartnershipAccess,
+    memberships_in,
+    participating_organisations,
+    request_access,
+)
 from partnerships.capabilities import Capability
 from partnerships.models import Organisation, Region
-from partnerships.views import insider_view
+from partnerships.views import Crumb, insider_view, staff_crumbs
 
 
-def _access(request: HttpRequest) -> PartnershipAccess:
-    return request.access  # type: ignore[attr-defined, no-any-return]
-
-
-def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    slug = request.partnership.slug  # type: ignore[attr-defined]
-    return [
-        (request.partnership.name, reverse("portal:home", args=[slug])),  # type: ignore[attr-defined]
-        (_("Internal"), reverse("staff:home", args=[slug])),
-        (_("Councils and meetings"), reverse("councils:index", args=[slug])),
-        *extra,
-    ]
+def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
+    slug = request_access(request).partnership.slug
+    return staff_crumbs(
+        request, (_("Councils and meetings"), reverse("councils:index", args=[slug])), *extra
+    )
 
 
 @insider_view
 def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """The year plan (årshjul): every council's meetings this year (two queries)."""
-    access = _access(request)
+    access = request_access(request)
     year = int(request.GET.get("ar", timezone.localdate().year))
     councils = list(Council.objects.filter(partnership=access.partnership))
     meetings = list(
@@ -69,7 +69,6 @@ def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         .order_by("starts_at")
     )
     crumbs = _crumbs(request)
-    crumbs[-1] = (crumbs[-1][0], None)
     return render(
         request,
         "councils/index.html",
@@ -92,7 +91,7 @@ def _constituencies(access: PartnershipAccess) -> list[tuple[str, str]]:
 @insider_view
 def council_detail(request: HttpRequest, partnership_slug: str, council_slug: str) -> HttpResponse:
     """Seats (current and ended) and meetings of one council."""
-    access = _access(request)
+    access = request_access(request)
     council = get_council(access, council_slug)
     can_manage = access.can(Capability.MANAGE_MEETINGS)
     appointments = list(
@@ -153,15 +152,9 @@ def council_detail(request: HttpRequest, partnership_slug: str, council_slug: st
 @require_POST
 @insider_view
 def end_appointment(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
-    appointment = (
-        Appointment.objects.filter(council__partnership=access.partnership, pk=pk)
-        .select_related("council")
-        .first()
-    )
-    if appointment is None:
-        raise Http404
+    appointment = get_appointment(access, pk)
     services.end_appointment(appointment)
     messages.success(request, _("The appointment has ended."))
     return redirect("councils:council", partnership_slug, appointment.council.slug)
@@ -169,7 +162,7 @@ def end_appointment(request: HttpRequest, partnership_slug: str, pk: int) -> Htt
 
 @insider_view
 def plan_meeting(request: HttpRequest, partnership_slug: str, council_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     council = get_council(access, council_slug)
     others = Council.objects.filter(partnership=access.partnership).exclude(pk=council.pk)
@@ -210,7 +203,7 @@ def _agenda(meeting: Meeting) -> list[Treatment]:
 
 @insider_view
 def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     meeting = get_meeting(access, pk)
     seats = seat_council_ids(access)
     visible = visible_cases_filter(access, seats)
@@ -263,7 +256,7 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
 @require_POST
 @insider_view
 def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     meeting = get_meeting(access, pk)
     try:
@@ -271,8 +264,7 @@ def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             meeting, request.POST.get("status", ""), int(request.POST.get("version", "-1"))
         )
     except (ValidationError, EditConflict, ValueError) as error:
-        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-        messages.error(request, text)
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -284,7 +276,7 @@ def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> Http
 @require_POST
 @insider_view
 def add_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     meeting = get_meeting(access, pk)
     form = AgendaItemForm(request.POST, cases=Case.objects.filter(partnership=access.partnership))
@@ -292,7 +284,7 @@ def add_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> Htt
         try:
             services.add_to_agenda(meeting, form.cleaned_data["case"], form.cleaned_data["kind"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The case was added to the agenda."))
     else:
@@ -303,19 +295,13 @@ def add_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> Htt
 @require_POST
 @insider_view
 def remove_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
-    treatment = (
-        Treatment.objects.filter(meeting__council__partnership=access.partnership, pk=pk)
-        .select_related("meeting")
-        .first()
-    )
-    if treatment is None:
-        raise Http404
+    treatment = get_treatment(access, pk)
     try:
         services.remove_from_agenda(treatment)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The case was taken off the agenda."))
     return redirect("councils:meeting", partnership_slug, treatment.meeting_id)
@@ -324,7 +310,7 @@ def remove_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> 
 @insider_view
 def case_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Cases the person may see, with the meetings that treat them (two queries)."""
-    access = _access(request)
+    access = request_access(request)
     seats = seat_council_ids(access)
     cases = list(
         visible_cases(access, seats)
@@ -356,7 +342,7 @@ def _case_councils(access: PartnershipAccess) -> Any:
 
 @insider_view
 def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     form = CaseForm(request.POST or None, councils=_case_councils(access))
     if request.method == "POST" and form.is_valid():
@@ -391,7 +377,7 @@ def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 
 @insider_view
 def case_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     case = get_case_for_user(access, pk, seat_council_ids(access))
     treatments = list(case.treatments.select_related("meeting", "meeting__council"))
     return render(
@@ -425,7 +411,7 @@ CASE_FIELDS = [
 
 @insider_view
 def case_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     case = get_case_for_user(access, pk, seat_council_ids(access))
     form = CaseForm(
@@ -475,7 +461,7 @@ ATTENDANCE_CHOICES = Attendance.Status.choices
 
 @insider_view
 def attendance(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     meeting = get_meeting(access, pk)
     seats = services.seats_for(meeting)
@@ -489,7 +475,7 @@ def attendance(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
         try:
             services.record_attendance(meeting, statuses)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect("councils:meeting", partnership_slug, meeting.pk)
@@ -513,16 +499,9 @@ def attendance(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
 @insider_view
 def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     """Record the decision on one agenda item, and follow-ups of it."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
-    treatment = (
-        Treatment.objects.filter(meeting__council__partnership=access.partnership, pk=pk)
-        .exclude(case=None)
-        .select_related("case", "meeting", "meeting__council")
-        .first()
-    )
-    if treatment is None:
-        raise Http404
+    treatment = get_treatment(access, pk, with_case=True)
     existing = Decision.objects.filter(treatment=treatment).first()
     organisations = participating_organisations(access.partnership).order_by("name")
     form = DecisionForm(
@@ -559,10 +538,7 @@ def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
                     expected_version=form.cleaned_data.get("version") if existing else None,
                 )
             except (ValidationError, EditConflict) as error:
-                text = (
-                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                )
-                form.add_error(None, text)
+                form.add_error(None, error_text(error))
             else:
                 messages.success(request, _("The decision was recorded."))
                 return redirect("councils:decision", partnership_slug, treatment.pk)
@@ -602,7 +578,7 @@ def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
 @insider_view
 def minutes(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     """The minutes as generated from attendance and decisions; approval."""
-    access = _access(request)
+    access = request_access(request)
     meeting = get_meeting(access, pk)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED):
         raise Http404
@@ -631,10 +607,7 @@ def minutes(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
                     expected_version=form.cleaned_data["version"],
                 )
             except (ValidationError, EditConflict) as error:
-                text = (
-                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                )
-                form.add_error(None, text)
+                form.add_error(None, error_text(error))
             else:
                 messages.success(request, _("The minutes are approved."))
                 return redirect("councils:minutes", partnership_slug, meeting.pk)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.forms import rebind_after_conflict
-from core.services import EditConflict, history_for
+from core.services import EditConflict, error_text, history_for
 from followups import services
 from followups.access import can_edit, can_report, followups_for, get_followup_for_user
 from followups.forms import (
@@ -37,17 +37,13 @@ from followups.forms import (
     StatusForm,
 )
 from followups.models import FollowUp, FollowUpLogEntry
-from partnerships.access import PartnershipAccess, participating_organisations
+from partnerships.access import participating_organisations, request_access
 from partnerships.capabilities import Capability
-from partnerships.views import insider_view
+from partnerships.views import Crumb, insider_view, staff_crumbs
 
 PAGE_SIZE = 50
 # How much of the newest log entry the overview loads and shows.
 REMARK_CHARS = 160
-
-
-def _access(request: HttpRequest) -> PartnershipAccess:
-    return request.access  # type: ignore[attr-defined, no-any-return]
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,17 +51,9 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    slug = _access(request).partnership.slug
-    crumbs: list[tuple[str, str | None]] = [
-        (_access(request).partnership.name, reverse("portal:home", args=[slug])),
-        (_("Internal"), reverse("staff:home", args=[slug])),
-        (_("Follow-ups"), reverse("followups:list", args=[slug])),
-        *extra,
-    ]
-    if not extra:
-        crumbs[-1] = (crumbs[-1][0], None)
-    return crumbs
+def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
+    slug = request_access(request).partnership.slug
+    return staff_crumbs(request, (_("Follow-ups"), reverse("followups:list", args=[slug])), *extra)
 
 
 @insider_view
@@ -77,7 +65,7 @@ def followup_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     responsible party and person joined and the newest log entry as
     subqueries.
     """
-    access = _access(request)
+    access = request_access(request)
     followups = followups_for(access)
     organisations = list(participating_organisations(access.partnership).order_by("name"))
     groups = list(
@@ -141,7 +129,7 @@ def _filtered(followups: QuerySet[FollowUp], form: FilterForm) -> QuerySet[Follo
 
 @insider_view
 def create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_FOLLOWUPS)
     form = FollowUpCreateForm(
         request.POST or None,
@@ -184,7 +172,7 @@ def create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 
 @insider_view
 def detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    return _detail(request, get_followup_for_user(_access(request), pk))
+    return _detail(request, get_followup_for_user(request_access(request), pk))
 
 
 def _detail(
@@ -200,7 +188,7 @@ def _detail(
     Two queries beyond the follow-up itself: its log with authors, and (for
     those who may read it) its change history.
     """
-    access = _access(request)
+    access = request_access(request)
     editable = can_edit(access, followup)
     reportable = can_report(access, followup)
     status_forms = []
@@ -231,7 +219,7 @@ def _detail(
 
 @insider_view
 def edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     followup = get_followup_for_user(access, pk)
     if not can_edit(access, followup):
         raise PermissionDenied
@@ -285,7 +273,7 @@ def edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
 @require_POST
 @insider_view
 def add_log(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     followup = get_followup_for_user(access, pk)
     if not can_report(access, followup):
         raise PermissionDenied
@@ -310,7 +298,7 @@ def add_log(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
 @require_POST
 @insider_view
 def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     followup = get_followup_for_user(access, pk)
     if not can_edit(access, followup):
         raise PermissionDenied
@@ -319,7 +307,7 @@ def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
         # Refused by the transition table: say why, on the page it came from.
         services.check_transition(followup.status, target)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("followups:detail", partnership_slug, followup.pk)
     form = StatusForm(request.POST, target=target)
     if not form.is_valid():
@@ -333,7 +321,7 @@ def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
             comment=form.cleaned_data["comment"],
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     except EditConflict as conflict:
         followup = get_followup_for_user(access, pk)
         if target not in services.allowed_next(followup.status):

@@ -122,6 +122,11 @@ class PartnershipAccess:
         return False
 
 
+def request_access(request: Any) -> PartnershipAccess:
+    """What the middleware resolved for this request's partnership."""
+    return request.access  # type: ignore[no-any-return]
+
+
 def participating_organisations(partnership: Partnership) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         participations__in=Participation.objects.current().filter(partnership=partnership)

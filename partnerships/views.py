@@ -27,10 +27,9 @@ from accounts.forms import AcceptInvitationForm
 from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
 from core.forms import rebind_after_conflict
-from core.services import EditConflict, history_for
+from core.services import EditConflict, error_text, history_for
 from partnerships import services
 from partnerships.access import (
-    PartnershipAccess,
     can_edit_contact,
     get_invitation_for_user,
     get_membership_for_user,
@@ -38,6 +37,7 @@ from partnerships.access import (
     get_partnership_role_for_user,
     memberships_in,
     participating_organisations,
+    request_access,
 )
 from partnerships.capabilities import Capability
 from partnerships.forms import (
@@ -64,29 +64,31 @@ def insider_view(view: View) -> View:
     return wrapper
 
 
-def _access(request: HttpRequest) -> PartnershipAccess:
-    return request.access  # type: ignore[attr-defined, no-any-return]
+Crumb = tuple[str, str | None]
 
 
-def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    partnership = request.partnership  # type: ignore[attr-defined]
-    return [
+def staff_crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
+    """Breadcrumbs of the internal area: partnership › Internal › …; the last
+    crumb is the current page (no link)."""
+    partnership = request_access(request).partnership
+    crumbs: list[Crumb] = [
         (partnership.name, reverse("portal:home", args=[partnership.slug])),
         (_("Internal"), reverse("staff:home", args=[partnership.slug])),
         *extra,
     ]
+    crumbs[-1] = (crumbs[-1][0], None)
+    return crumbs
 
 
 @insider_view
 def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     my_orgs = (
         participating_organisations(access.partnership)
         .filter(pk__in=access.organisation_ids)
         .order_by("name")
     )
-    crumbs = _crumbs(request)
-    crumbs[-1] = (crumbs[-1][0], None)
+    crumbs = staff_crumbs(request)
     return render(
         request,
         "partnerships/home.html",
@@ -101,7 +103,7 @@ def people(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     Three queries: memberships with person and organisation, the open
     invitations with their organisation, and the organisations for the filter.
     """
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.VIEW_PEOPLE)
     organisations = participating_organisations(access.partnership).order_by("name")
     rows = (
@@ -131,14 +133,14 @@ def people(request: HttpRequest, partnership_slug: str) -> HttpResponse:
             "organisations": list(organisations),
             "selected": selected,
             "can_manage": access.can(Capability.MANAGE_PEOPLE),
-            "breadcrumbs": _crumbs(request, (_("People"), None)),
+            "breadcrumbs": staff_crumbs(request, (_("People"), None)),
         },
     )
 
 
 @insider_view
 def invite(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_PEOPLE)
     organisations = participating_organisations(access.partnership).order_by("name")
     initial = {}
@@ -174,7 +176,7 @@ def invite(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         "partnerships/invite.html",
         {
             "form": form,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": staff_crumbs(
                 request,
                 (_("People"), reverse("staff:people", args=[partnership_slug])),
                 (_("Invite"), None),
@@ -186,7 +188,7 @@ def invite(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 @require_POST
 @insider_view
 def revoke_invitation(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    invitation = get_invitation_for_user(_access(request), pk)
+    invitation = get_invitation_for_user(request_access(request), pk)
     services.revoke_invitation(invitation)
     messages.success(
         request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
@@ -196,7 +198,7 @@ def revoke_invitation(request: HttpRequest, partnership_slug: str, pk: int) -> H
 
 @insider_view
 def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     membership = get_membership_for_user(access, pk)
     form = MembershipRoleForm(
         request.POST or None, initial={"role": membership.role, "version": membership.version}
@@ -237,7 +239,7 @@ def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> H
             "form": form,
             "end_form": end_form,
             "history": history_for(membership) if access.can(Capability.VIEW_AUDIT) else None,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": staff_crumbs(
                 request,
                 (_("People"), reverse("staff:people", args=[partnership_slug])),
                 (membership.user.full_name, None),
@@ -248,7 +250,7 @@ def membership_detail(request: HttpRequest, partnership_slug: str, pk: int) -> H
 
 @insider_view
 def roles(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.MANAGE_PARTNERSHIP_ROLES)
     people = (
         User.objects.filter(
@@ -277,7 +279,7 @@ def roles(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         {
             "form": form,
             "current_roles": list(current),
-            "breadcrumbs": _crumbs(request, (_("Partnership roles"), None)),
+            "breadcrumbs": staff_crumbs(request, (_("Partnership roles"), None)),
         },
     )
 
@@ -285,11 +287,11 @@ def roles(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 @require_POST
 @insider_view
 def revoke_role(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    role = get_partnership_role_for_user(_access(request), pk)
+    role = get_partnership_role_for_user(request_access(request), pk)
     try:
         services.revoke_partnership_role(role)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The role was ended."))
     return redirect("staff:roles", partnership_slug)
@@ -299,7 +301,7 @@ def revoke_role(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
 def organisations(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Parties and observers with their number of current members (one query
     for the participations with organisation and region, one for the counts)."""
-    access = _access(request)
+    access = request_access(request)
     access.require(Capability.VIEW_PEOPLE)
     participations = list(
         Participation.objects.current()
@@ -324,14 +326,14 @@ def organisations(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         "partnerships/organisations.html",
         {
             "participations": participations,
-            "breadcrumbs": _crumbs(request, (_("Parties and observers"), None)),
+            "breadcrumbs": staff_crumbs(request, (_("Parties and observers"), None)),
         },
     )
 
 
 @insider_view
 def organisation_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     organisation = get_organisation_for_user(access, pk)
     members = (
         Membership.objects.current()
@@ -353,7 +355,7 @@ def organisation_detail(request: HttpRequest, partnership_slug: str, pk: int) ->
             "contact_history": (
                 history_for(contact) if contact and access.can(Capability.VIEW_AUDIT) else None
             ),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": staff_crumbs(
                 request,
                 (
                     _("Parties and observers"),
@@ -367,7 +369,7 @@ def organisation_detail(request: HttpRequest, partnership_slug: str, pk: int) ->
 
 @insider_view
 def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = _access(request)
+    access = request_access(request)
     organisation = get_organisation_for_user(access, pk)
     if not can_edit_contact(access, organisation):
         raise PermissionDenied
@@ -400,7 +402,7 @@ def edit_contact(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "form": form,
             "organisation": organisation,
             "current": current,
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": staff_crumbs(
                 request,
                 (
                     _("Parties and observers"),
