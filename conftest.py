@@ -31,6 +31,12 @@ def _fast_hashing(settings: Any) -> None:
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: Any) -> None:
+    """Uploaded files go to a temporary folder, never into the checkout."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Build the demo once into the test database. Each test runs in a

@@ -11,13 +11,16 @@ from datetime import date
 from typing import cast
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from django.utils.translation import gettext
+from ninja import NinjaAPI, Schema, Status
 from ninja.security import django_auth
 
 from accounts.models import User
 from partnerships.access import PartnershipAccess, partnerships_of
 from partnerships.models import Membership, Participation, Partnership
 from portal.services import partnership_structure
+from search.forms import SearchForm
+from search.services import search_page
 
 api = NinjaAPI(
     title="Samspill API",
@@ -131,3 +134,84 @@ def my_access(request: HttpRequest, slug: str) -> list[str]:
     access = PartnershipAccess.for_user(_get_partnership(slug), request.user)
     access.require_insider()
     return sorted(access.capabilities)
+
+
+class SearchHitOut(Schema):
+    kind: str  # "case", "decision" or "minutes"
+    title: str
+    number: str  # the case number ("26/004"); "" for minutes
+    date: date | None
+    snippet: str  # plain text
+    url: str  # the page to read it on (internal pages for insiders)
+    public_title_only: bool  # an exempt case shown by its public title only
+
+
+class SearchCountsOut(Schema):
+    case: int
+    decision: int
+    minutes: int
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    counts: SearchCountsOut
+    page: int
+    pages: int
+    hits: list[SearchHitOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.get(
+    "/partnerships/{slug}/search",
+    response={200: SearchOut, 400: ErrorOut},
+    tags=["search"],
+)
+def search(
+    request: HttpRequest, slug: str, q: str = "", kind: str = "", page: int = 1
+) -> Status[dict[str, object]]:
+    """Cases, decisions and minutes matching every word of ``q``, as the
+    search page shows them to the caller: insiders of the partnership get
+    what they may see inside, everyone else what the public pages show.
+    ``kind`` narrows to one of case, decision, minutes. A query holding a
+    personal identity number is refused (400)."""
+    partnership = _get_partnership(slug)
+    form = SearchForm({"q": q, "kind": kind})
+    if not form.is_valid():
+        return Status(400, {"detail": " ".join(str(e) for e in form.errors.get("q", []))})
+    access = PartnershipAccess.for_user(partnership, request.user)
+    query = form.cleaned_data["q"]
+    if not query:
+        return Status(400, {"detail": gettext("Write what to search for.")})
+    result = search_page(
+        partnership,
+        query,
+        access=access if access.is_insider else None,
+        kind=form.cleaned_data["kind"],
+        page=page,
+    )
+    return Status(
+        200,
+        {
+            "query": result.results.query,
+            "total": result.results.total,
+            "counts": result.results.counts,
+            "page": result.number,
+            "pages": result.num_pages,
+            "hits": [
+                {
+                    "kind": h.kind,
+                    "title": h.title,
+                    "number": h.number,
+                    "date": h.date,
+                    "snippet": h.snippet,
+                    "url": h.url,
+                    "public_title_only": h.public_title_only,
+                }
+                for h in result.results.hits
+            ],
+        },
+    )

@@ -18,7 +18,19 @@ from django.db.models.signals import pre_save
 
 from core.validators import validate_no_identity_number
 
-OWN_APPS = {"core", "accounts", "partnerships", "portal", "api", "councils", "followups"}
+OWN_APPS = {
+    "core",
+    "accounts",
+    "partnerships",
+    "portal",
+    "api",
+    "councils",
+    "followups",
+    "representation",
+    "notifications",
+    "calendars",
+    "search",
+}
 _SKIPPED_TYPES = (models.EmailField, models.URLField, models.SlugField)
 _fields_cache: dict[type[models.Model], list[str]] = {}
 

@@ -111,11 +111,21 @@ def history_for(instance: models.Model) -> list[HistoryEntry]:
                     _display(model, name, after, names),
                 )
                 for name, (before, after) in entry.changes_dict.items()
-                if name not in HIDDEN_HISTORY_FIELDS
+                if name not in HIDDEN_HISTORY_FIELDS and _is_own_field(model, name)
             ],
         )
         for entry in entries
     ]
+
+
+def _is_own_field(model: type[models.Model], name: str) -> bool:
+    """auditlog also "diffs" reverse relations (other models' foreign keys to
+    this one), whose value is only a manager's name: not worth showing."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return True  # a field since removed: its history still counts
+    return bool(getattr(field, "concrete", False))
 
 
 def _field(model: type[models.Model], name: str) -> Any:

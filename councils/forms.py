@@ -189,3 +189,23 @@ class MinutesApprovalForm(VersionedFormMixin, GuardedForm):
         max_length=300,
         help_text=_("The meeting that approved them, or the names of those who signed."),
     )
+
+
+class AttachmentForm(GuardedForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from councils.attachments import allowed_extensions
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Allowed types: %(types)s. At most %(max)s MB. The file is checked for "
+            "personal identity numbers."
+        ) % {"types": allowed_extensions(), "max": settings.SAMSPILL_ATTACHMENT_MAX_MB}
+        self.fields["file"].widget.attrs["accept"] = ",".join(allowed_extensions().split(", "))

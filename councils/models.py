@@ -20,7 +20,7 @@ from core.models import VersionedModel, Visibility
 from partnerships.models import CurrentQuerySet, Organisation, Partnership, Region
 
 # Paths under a partnership's council pages that a council cannot take as its slug.
-RESERVED_COUNCIL_SLUGS = frozenset({"saker", "moter", "saksliste", "oppnevninger"})
+RESERVED_COUNCIL_SLUGS = frozenset({"saker", "moter", "saksliste", "oppnevninger", "vedlegg"})
 
 
 def validate_council_slug(value: str) -> None:
@@ -382,3 +382,64 @@ class MinutesApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.approved_by}"
+
+
+class Vote(models.Model):
+    """How one seat voted on one decision (optional: most decisions are unanimous)."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        ABSTAIN = "abstain", _("Abstained")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="votes")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "appointment"], name="uniq_vote_per_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment.person} – {self.get_choice_display()}"
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    """A stored name that says nothing and cannot collide or climb out of the
+    folder: the uploaded name is kept in ``original_name`` only."""
+    import uuid
+
+    from councils.attachments import extension_of
+
+    return f"saksvedlegg/{timezone.now():%Y}/{uuid.uuid4().hex}{extension_of(filename)}"
+
+
+class CaseAttachment(models.Model):
+    """A document attached to a case paper."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["case", "uploaded_at", "pk"]
+        constraints = [
+            # The same file twice on one case is a double submit, not two attachments.
+            models.UniqueConstraint(fields=["case", "sha256"], name="uniq_attachment_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

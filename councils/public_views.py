@@ -7,7 +7,8 @@ public title and legal basis, and internal cases not at all.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.models import Visibility
 from councils import services
-from councils.models import Appointment, Case, Council, Meeting, Treatment
+from councils.documents import attachment_response, render_pdf
+from councils.models import Appointment, Case, CaseAttachment, Council, Meeting, Treatment
 from partnerships.models import Partnership
 
 PUBLIC_ON_AGENDA = (Visibility.PUBLIC, Visibility.RESTRICTED)
@@ -134,23 +136,22 @@ def meeting_page(
     )
 
 
+def public_cases(partnership: Partnership) -> QuerySet[Case]:
+    """Public cases on an agenda whose notice has been published."""
+    return Case.objects.filter(
+        partnership=partnership,
+        visibility=Visibility.PUBLIC,
+        treatments__meeting__status__in=[
+            s
+            for s in Meeting.Status.values
+            if s not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED)
+        ],
+    ).distinct()
+
+
 def case_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     """A public case paper; anything else is 404 to the public."""
-    case = (
-        Case.objects.filter(
-            partnership=_partnership(request),
-            pk=pk,
-            visibility=Visibility.PUBLIC,
-            treatments__meeting__status__in=[
-                s
-                for s in Meeting.Status.values
-                if s not in (Meeting.Status.PLANNED, Meeting.Status.CANCELLED)
-            ],
-        )
-        .select_related("council")
-        .distinct()
-        .first()
-    )
+    case = public_cases(_partnership(request)).filter(pk=pk).select_related("council").first()
     if case is None:
         raise Http404
     return render(
@@ -158,6 +159,7 @@ def case_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespo
         "councils/public/case.html",
         {
             "case": case,
+            "attachments": list(case.attachments.all()),
             "breadcrumbs": _crumbs(
                 request,
                 (
@@ -205,4 +207,77 @@ def minutes_page(
                 (_("Minutes"), None),
             ),
         },
+    )
+
+
+def attachment(request: HttpRequest, partnership_slug: str, pk: int) -> StreamingHttpResponse:
+    """An attachment of a public case."""
+    found = (
+        CaseAttachment.objects.filter(
+            pk=pk, case__in=public_cases(_partnership(request)).values("pk")
+        )
+        .select_related("case")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return attachment_response(found)
+
+
+def _public_meeting(request: HttpRequest, council_slug: str, pk: int) -> Meeting:
+    council = _get_council(request, council_slug)
+    meeting = (
+        council.meetings.filter(pk=pk)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("council")
+        .first()
+    )
+    if meeting is None or not meeting.agenda_is_public:
+        raise Http404
+    return meeting
+
+
+def agenda_pdf(
+    request: HttpRequest, partnership_slug: str, council_slug: str, pk: int
+) -> HttpResponse:
+    """The public agenda with the papers of public cases, as PDF."""
+    meeting = _public_meeting(request, council_slug, pk)
+    agenda = [
+        t
+        for t in meeting.treatments.select_related("case")
+        .prefetch_related("case__attachments")
+        .order_by("position", "pk")
+        if t.case is None or t.case.visibility in PUBLIC_ON_AGENDA
+    ]
+    for item in agenda:
+        item.visible = item.case is None or item.case.visibility == Visibility.PUBLIC  # type: ignore[attr-defined]
+    context = {
+        "meeting": meeting,
+        "joint_with": list(meeting.joint_with.all()),
+        "agenda": agenda,
+        "public": True,
+        "generated": timezone.now(),
+    }
+    return render_pdf(
+        request, "councils/pdf/agenda.html", context, filename=f"saksliste-{meeting.pk}.pdf"
+    )
+
+
+def minutes_pdf(
+    request: HttpRequest, partnership_slug: str, council_slug: str, pk: int
+) -> HttpResponse:
+    council = _get_council(request, council_slug)
+    meeting = (
+        council.meetings.filter(pk=pk, status=Meeting.Status.PUBLISHED)
+        .select_related("council")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    context = services.minutes_context(meeting, public=True)
+    context.update(
+        meeting=meeting, joint_with=list(meeting.joint_with.all()), generated=timezone.now()
+    )
+    return render_pdf(
+        request, "councils/pdf/minutes.html", context, filename=f"protokoll-{meeting.pk}.pdf"
     )

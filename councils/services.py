@@ -11,22 +11,26 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Visibility
 from core.services import save_versioned
+from councils import notices
+from councils.attachments import check_upload
 from councils.models import (
     Appointment,
     Attendance,
     Case,
+    CaseAttachment,
     CaseCounter,
     Council,
     Decision,
     Meeting,
     MinutesApproval,
     Treatment,
+    Vote,
 )
 
 S = Meeting.Status
@@ -98,7 +102,12 @@ def change_meeting_status(meeting: Meeting, new_status: str, expected_version: i
     if problem:
         raise ValidationError(problem, code="transition_condition")
     meeting.status = new_status
-    return save_versioned(meeting, expected_version, ["status"])  # type: ignore[return-value]
+    saved: Meeting = save_versioned(meeting, expected_version, ["status"])  # type: ignore[assignment]
+    if new_status == S.NOTICE_PUBLISHED:
+        notices.notify_notice_published(saved)
+    elif new_status == S.MINUTES_DRAFTED:
+        notices.notify_minutes_for_approval(saved)
+    return saved
 
 
 @transaction.atomic
@@ -194,7 +203,9 @@ def update_case(case: Case, data: dict[str, Any], expected_version: int) -> Case
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["created_by", "client_key", "version"])
-    return save_versioned(case, expected_version, list(data))  # type: ignore[return-value]
+    saved: Case = save_versioned(case, expected_version, list(data))  # type: ignore[assignment]
+    notices.notify_papers_changed(saved)
+    return saved
 
 
 def add_to_agenda(meeting: Meeting, case: Case, kind: str) -> Treatment:
@@ -326,6 +337,85 @@ def record_decision(
     return save_versioned(existing, version, fields)  # type: ignore[return-value]
 
 
+def voting_seats(meeting: Meeting) -> list[Appointment]:
+    """The seats that may vote: members and deputies with a vote, leaving out
+    those recorded as absent (a member whose deputy attended votes through
+    the deputy's own seat)."""
+    absent = set(
+        meeting.attendance.exclude(status=Attendance.Status.PRESENT).values_list(
+            "appointment_id", flat=True
+        )
+    )
+    return [
+        seat
+        for seat in seats_for(meeting)
+        if seat.has_vote
+        and seat.role in (Appointment.Role.MEMBER, Appointment.Role.DEPUTY)
+        and seat.pk not in absent
+    ]
+
+
+@transaction.atomic
+def record_votes(decision: Decision, choices: dict[int, str]) -> None:
+    """Record how each seat voted; a seat left out has no recorded vote.
+    Replaces what was recorded before for this decision."""
+    meeting = decision.treatment.meeting
+    _require_recording(meeting)
+    allowed = {seat.pk for seat in voting_seats(meeting)}
+    if set(choices) - allowed:
+        raise ValidationError(
+            _("Votes can only be recorded for seats with a vote that were present.")
+        )
+    if any(choice not in Vote.Choice.values for choice in choices.values()):
+        raise ValidationError(_("Choose for, against or abstained."))
+    decision.votes.exclude(appointment_id__in=list(choices)).delete()
+    for appointment_id, choice in choices.items():
+        Vote.objects.update_or_create(
+            decision=decision, appointment_id=appointment_id, defaults={"choice": choice}
+        )
+
+
+def vote_tally(votes: list[Vote]) -> list[tuple[str, int]]:
+    counts = {choice: 0 for choice in Vote.Choice.values}
+    for vote in votes:
+        counts[vote.choice] += 1
+    return [(str(Vote.Choice(choice).label), n) for choice, n in counts.items()]
+
+
+def add_attachment(case: Case, upload: Any, *, title: str, by: Any) -> CaseAttachment:
+    """Check and store an uploaded file on a case. Uploading the same file to
+    the same case again (a double submit) returns the first one."""
+    checked = check_upload(upload.name, upload.size, upload)
+    existing = case.attachments.filter(sha256=checked.sha256).first()
+    if existing is not None:
+        return existing
+    attachment = CaseAttachment(
+        case=case,
+        title=title.strip() or checked.original_name,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    attachment.file.save(checked.original_name, upload, save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+    except IntegrityError:
+        attachment.file.delete(save=False)
+        return case.attachments.get(sha256=checked.sha256)
+    return attachment
+
+
+def remove_attachment(attachment: CaseAttachment) -> None:
+    """Delete the record, then the file once the deletion is committed."""
+    name = attachment.file.name or ""
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def seats_for(meeting: Meeting) -> list[Appointment]:
     """The seats of the meeting's council(s) on the day of the meeting."""
     councils = [meeting.council_id, *meeting.joint_with.values_list("pk", flat=True)]
@@ -411,7 +501,20 @@ def minutes_context(meeting: Meeting, *, public: bool) -> dict[str, Any]:
             "appointment__on_behalf_of_region",
         ).order_by("appointment__role", "appointment__person__full_name")
     )
-    items = list(meeting.treatments.select_related("case", "decision").order_by("position", "pk"))
+    votes = Vote.objects.select_related(
+        "appointment__person",
+        "appointment__on_behalf_of_organisation",
+        "appointment__on_behalf_of_region",
+    ).order_by("choice", "appointment__person__full_name")
+    items = list(
+        meeting.treatments.select_related("case", "decision")
+        .prefetch_related(Prefetch("decision__votes", queryset=votes))
+        .order_by("position", "pk")
+    )
+    for item in items:
+        decision = getattr(item, "decision", None)
+        if decision is not None:
+            decision.tally = vote_tally(list(decision.votes.all()))
     if public:
         items = [
             t

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
-from councils import services
+from councils import notices, services
 from councils.access import (
+    can_see_case,
     get_appointment,
     get_case_for_user,
     get_council,
@@ -29,16 +30,27 @@ from councils.access import (
     visible_cases,
     visible_cases_filter,
 )
+from councils.documents import attachment_response, render_pdf
 from councils.forms import (
     AgendaItemForm,
     AppointmentForm,
+    AttachmentForm,
     CaseForm,
     DecisionForm,
     FollowUpFromDecisionForm,
     MeetingForm,
     MinutesApprovalForm,
 )
-from councils.models import Attendance, Case, Council, Decision, Meeting, Treatment
+from councils.models import (
+    Attendance,
+    Case,
+    CaseAttachment,
+    Council,
+    Decision,
+    Meeting,
+    Treatment,
+    Vote,
+)
 from partnerships.access import (
     PartnershipAccess,
     memberships_in,
@@ -144,6 +156,8 @@ def council_detail(request: HttpRequest, partnership_slug: str, council_slug: st
             "meetings": meetings,
             "form": form,
             "can_manage": can_manage,
+            "representation_overview": can_manage
+            or any(a.person_id == request.user.pk for a in current),
             "breadcrumbs": _crumbs(request, (council.name, None)),
         },
     )
@@ -216,6 +230,9 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     for item in agenda:
         item.visible = item.case_id is None or item.case_id in visible_ids  # type: ignore[attr-defined]
     can_manage = access.can(Capability.MANAGE_MEETINGS)
+    joint_with = list(meeting.joint_with.all())
+    meeting_councils = {meeting.council_id, *(c.pk for c in joint_with)}
+    seated = bool(meeting_councils & seats.full)
     form = None
     if can_manage and meeting.status in services.AGENDA_OPEN:
         form = AgendaItemForm(
@@ -229,9 +246,12 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
         {
             "meeting": meeting,
             "agenda": agenda,
-            "joint_with": list(meeting.joint_with.all()),
+            "joint_with": joint_with,
             "form": form,
             "can_manage": can_manage,
+            "seated": seated,
+            "representation_overview": can_manage or seated,
+            "may_ask_for_input": seated and meeting.status in services.AGENDA_OPEN,
             "transitions": [
                 (s, Meeting.Status(s).label)
                 for s in services.allowed_meeting_transitions(meeting)
@@ -380,13 +400,16 @@ def case_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
     access = request_access(request)
     case = get_case_for_user(access, pk, seat_council_ids(access))
     treatments = list(case.treatments.select_related("meeting", "meeting__council"))
+    can_manage = access.can(Capability.MANAGE_MEETINGS)
     return render(
         request,
         "councils/case.html",
         {
             "case": case,
             "treatments": treatments,
-            "can_manage": access.can(Capability.MANAGE_MEETINGS),
+            "attachments": list(case.attachments.all()),
+            "attachment_form": AttachmentForm() if can_manage else None,
+            "can_manage": can_manage,
             "history": history_for(case) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(
                 request,
@@ -395,6 +418,77 @@ def case_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
             ),
         },
     )
+
+
+@insider_view
+@require_POST
+def add_attachment(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = request_access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    case = get_case_for_user(access, pk, seat_council_ids(access))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.add_attachment(
+                case, form.cleaned_data["file"], title=form.cleaned_data["title"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error_text(error))
+        else:
+            notices.notify_papers_changed(case)
+            messages.success(request, _("“%(title)s” was attached.") % {"title": attachment.title})
+            return redirect("councils:case", partnership_slug, case.pk)
+    treatments = list(case.treatments.select_related("meeting", "meeting__council"))
+    return render(
+        request,
+        "councils/case.html",
+        {
+            "case": case,
+            "treatments": treatments,
+            "attachments": list(case.attachments.all()),
+            "attachment_form": form,
+            "can_manage": True,
+            "history": None,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
+                (case.number, reverse("councils:case", args=[partnership_slug, case.pk])),
+                (_("Attach a file"), None),
+            ),
+        },
+        status=400,
+    )
+
+
+def _attachment(access: PartnershipAccess, pk: int) -> CaseAttachment:
+    attachment = (
+        CaseAttachment.objects.filter(case__partnership=access.partnership, pk=pk)
+        .select_related("case", "case__council")
+        .first()
+    )
+    if attachment is None or not can_see_case(access, attachment.case, seat_council_ids(access)):
+        raise Http404
+    return attachment
+
+
+@insider_view
+def download_attachment(
+    request: HttpRequest, partnership_slug: str, pk: int
+) -> StreamingHttpResponse:
+    return attachment_response(_attachment(request_access(request), pk))
+
+
+@insider_view
+@require_POST
+def remove_attachment(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = request_access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    attachment = _attachment(access, pk)
+    case = attachment.case
+    services.remove_attachment(attachment)
+    notices.notify_papers_changed(case)
+    messages.success(request, _("“%(title)s” was removed.") % {"title": attachment.title})
+    return redirect("councils:case", partnership_slug, case.pk)
 
 
 CASE_FIELDS = [
@@ -526,6 +620,19 @@ def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
             )
             messages.success(request, _("The follow-up was created."))
             return redirect("followups:detail", partnership_slug, followup.pk)
+    elif request.method == "POST" and request.POST.get("action") == "votes" and existing:
+        choices = {
+            seat.pk: request.POST.get(f"vote-{seat.pk}", "")
+            for seat in services.voting_seats(treatment.meeting)
+            if request.POST.get(f"vote-{seat.pk}")
+        }
+        try:
+            services.record_votes(existing, choices)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("The votes were saved."))
+            return redirect("councils:decision", partnership_slug, treatment.pk)
     elif request.method == "POST":
         form = DecisionForm(request.POST)
         if form.is_valid():
@@ -551,10 +658,20 @@ def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
                 source_content_type__model="decision", source_object_id=existing.pk
             ).select_related("responsible_organisation")
         )
+    vote_rows: list[tuple[Any, str]] = []
+    if existing:
+        existing.tally = services.vote_tally(list(existing.votes.all()))  # type: ignore[attr-defined]
+        if treatment.meeting.status in services.RECORDING_OPEN:
+            cast = dict(existing.votes.values_list("appointment_id", "choice"))
+            vote_rows = [
+                (seat, cast.get(seat.pk, "")) for seat in services.voting_seats(treatment.meeting)
+            ]
     return render(
         request,
         "councils/decision.html",
         {
+            "vote_rows": vote_rows,
+            "vote_choices": Vote.Choice.choices,
             "treatment": treatment,
             "case": treatment.case,
             "meeting": treatment.meeting,
@@ -625,3 +742,65 @@ def minutes(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
             ),
         },
     )
+
+
+def _visible_agenda(access: PartnershipAccess, meeting: Meeting) -> list[Treatment]:
+    """The agenda with each case and its attachments, each item marked with
+    whether this person may read its papers (three queries)."""
+    visible_ids = set(
+        Case.objects.filter(treatments__meeting=meeting)
+        .filter(visible_cases_filter(access, seat_council_ids(access)))
+        .values_list("pk", flat=True)
+    )
+    agenda = list(
+        meeting.treatments.select_related("case")
+        .prefetch_related("case__attachments")
+        .order_by("position", "pk")
+    )
+    for item in agenda:
+        item.visible = item.case_id is None or item.case_id in visible_ids  # type: ignore[attr-defined]
+    return agenda
+
+
+@insider_view
+def agenda_pdf(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The notice and agenda with the papers this person may read, as PDF."""
+    access = request_access(request)
+    meeting = get_meeting(access, pk)
+    context = {
+        "meeting": meeting,
+        "joint_with": list(meeting.joint_with.all()),
+        "agenda": _visible_agenda(access, meeting),
+        "public": False,
+        "generated": timezone.now(),
+    }
+    return render_pdf(
+        request, "councils/pdf/agenda.html", context, filename=_pdf_name(meeting, "saksliste")
+    )
+
+
+@insider_view
+def minutes_pdf(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = request_access(request)
+    meeting = get_meeting(access, pk)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.NOTICE_PUBLISHED):
+        raise Http404
+    context = services.minutes_context(meeting, public=False)
+    visible = set(
+        Case.objects.filter(treatments__meeting=meeting)
+        .filter(visible_cases_filter(access, seat_council_ids(access)))
+        .values_list("pk", flat=True)
+    )
+    for item in context["items"]:
+        item.visible = item.case_id is None or item.case_id in visible  # type: ignore[attr-defined]
+    context.update(
+        meeting=meeting, joint_with=list(meeting.joint_with.all()), generated=timezone.now()
+    )
+    return render_pdf(
+        request, "councils/pdf/minutes.html", context, filename=_pdf_name(meeting, "protokoll")
+    )
+
+
+def _pdf_name(meeting: Meeting, kind: str) -> str:
+    day = timezone.localtime(meeting.starts_at).date().isoformat()
+    return f"{meeting.council.slug}-{day}-{kind}.pdf"

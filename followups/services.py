@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
@@ -29,6 +28,7 @@ from accounts.models import User
 from core.services import save_versioned
 from core.validators import validate_no_identity_number
 from followups.models import FollowUp, FollowUpLogEntry
+from notifications import services as notifications
 from partnerships.access import memberships_in, participating_organisations
 from partnerships.models import Membership, Organisation, Partnership
 
@@ -335,14 +335,17 @@ def due_for_reminder(today: datetime.date) -> QuerySet[FollowUp]:
 
 
 def send_reminders(today: datetime.date) -> int:
-    """E-mail reminders of :func:`due_for_reminder`; returns how many e-mails.
+    """Remind people of :func:`due_for_reminder`; returns how many people.
 
     Each follow-up goes to its responsible person, or, without one, to the
-    current coordinators of the responsible party. Everyone gets one e-mail
-    listing their follow-ups by title and link only: descriptions and log
-    text are confidential and never e-mailed. The follow-ups are marked as
-    reminded in the same transaction that selects them (rows locked on
-    PostgreSQL), so a second run the same day sends nothing new.
+    current coordinators of the responsible party, as a "follow-up due or
+    overdue" notification (:func:`notifications.services.notify_many`):
+    title, deadline or review date and link only — descriptions and log text
+    are confidential and never e-mailed. Each person gets it as they chose:
+    one e-mail listing all their follow-ups right after this run, or in the
+    daily digest. The follow-ups are marked as reminded in the same
+    transaction that selects them (rows locked on PostgreSQL), so a second
+    run the same day reminds nobody again.
     """
     with transaction.atomic():
         due = list(
@@ -354,16 +357,21 @@ def send_reminders(today: datetime.date) -> int:
         recipients = _recipients(due, today)
         reminded = [f.pk for f in due if recipients.get(f.pk)]
         FollowUp.objects.filter(pk__in=reminded).update(last_reminded_on=today)
-    per_person: dict[int, tuple[User, list[FollowUp]]] = {}
-    for followup in due:
-        for user in recipients.get(followup.pk, []):
-            per_person.setdefault(user.pk, (user, []))[1].append(followup)
-    messages = [
-        _reminder_message(user, followups, today) for user, followups in per_person.values()
-    ]
-    if messages:
-        mail.mailers.default.send_messages(messages)
-    return len(messages)
+        # Headlines are stored in the site's language (a command has no request).
+        with translation.override(settings.LANGUAGE_CODE):
+            items = [
+                notifications.Item(
+                    user=user,
+                    kind=notifications.Kind.FOLLOWUP_DUE,
+                    partnership=followup.partnership,
+                    headline=f"{followup.title} ({_reason(followup, today)})",
+                    path=reverse("followups:detail", args=[followup.partnership.slug, followup.pk]),
+                )
+                for followup in due
+                for user in recipients.get(followup.pk, [])
+            ]
+        notifications.notify_many(items)
+    return len({item.user.pk for item in items})
 
 
 def _recipients(due: list[FollowUp], today: datetime.date) -> dict[int, list[User]]:
@@ -395,30 +403,6 @@ def _recipients(due: list[FollowUp], today: datetime.date) -> dict[int, list[Use
         elif followup.responsible_organisation_id is not None:
             result[followup.pk] = coordinators.get(followup.responsible_organisation_id, [])
     return result
-
-
-def _reminder_message(
-    user: User, followups: list[FollowUp], today: datetime.date
-) -> mail.EmailMessage:
-    # E-mails are written in the site's language (a command has no request).
-    with translation.override(settings.LANGUAGE_CODE):
-        lines = []
-        for followup in followups:
-            lines.append(f"- {followup.title} ({_reason(followup, today)})")
-            lines.append(
-                "  "
-                + settings.SITE_URL
-                + reverse("followups:detail", args=[followup.partnership.slug, followup.pk])
-            )
-        subject = _("Follow-ups that need your attention")
-        body = _(
-            "Hello %(name)s,\n\n"
-            "These follow-ups you are responsible for have a deadline or review date "
-            "coming up or past:\n\n%(list)s\n\n"
-            "Open the links to read them and report progress. For confidentiality, "
-            "the content is not sent by e-mail."
-        ) % {"name": user.full_name or user.email, "list": "\n".join(lines)}
-    return mail.EmailMessage(subject, body, None, [user.email])
 
 
 def _reason(followup: FollowUp, today: datetime.date) -> str:

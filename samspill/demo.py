@@ -7,8 +7,13 @@ from accounts.models import User
 
 def build_all() -> dict[str, User]:
     from councils.demo import build_councils_demo
+    from notifications.services import quiet
     from partnerships.demo import build_demo
+    from representation.demo import build_representation_demo
 
-    people = build_demo()
-    build_councils_demo(people)
+    # Nobody is e-mailed about the demo's invented year of meetings.
+    with quiet():
+        people = build_demo()
+        build_councils_demo(people)
+        build_representation_demo()
     return people

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "api",
     "councils",
     "followups",
+    "representation",
+    "notifications",
+    "calendars",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +176,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("SAMSPILL_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded case attachments are served only through views that check access;
+# there is deliberately no MEDIA_URL.
+SAMSPILL_ATTACHMENT_MAX_MB = env_int("SAMSPILL_ATTACHMENT_MAX_MB", 20, minimum=1)
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # E-mail (Django 6.1 MAILERS): the console back end unless an SMTP host is set.
 EMAIL_SMTP_HOST = env_str("SAMSPILL_EMAIL_HOST")

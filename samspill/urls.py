@@ -11,11 +11,17 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
     path("api/", api.urls),
+    path("konto/varsler/", include("notifications.urls")),
     path("konto/", include("accounts.urls")),
+    path("kalender/", include("calendars.urls")),
     # Partnership pages last: "/<slug>/" would otherwise shadow the paths above.
     path("", include("portal.urls")),
     path("<slug:partnership_slug>/intern/", include("partnerships.urls")),
     path("<slug:partnership_slug>/intern/rad/", include("councils.urls")),
     path("<slug:partnership_slug>/intern/oppfolging/", include("followups.urls")),
+    path("<slug:partnership_slug>/intern/representasjon/", include("representation.urls")),
+    path("<slug:partnership_slug>/intern/sok/", include("search.urls")),
     path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
+    path("<slug:partnership_slug>/helsefellesskap/sok/", include("search.public_urls")),
+    path("<slug:partnership_slug>/helsefellesskap/kalender/", include("calendars.public_urls")),
 ]

@@ -39,6 +39,9 @@ def _ids() -> dict[str, Any]:
     held_item = Treatment.objects.filter(meeting=held).exclude(case=None).first()
     assert held_item is not None
     return {
+        "public_file": _attach(public),
+        "council_file": _attach(council_internal),
+        "exempt_file": _attach(exempt),
         "held": held.pk,
         "held_council": held.council.slug,
         "held_item": held_item.pk,
@@ -55,6 +58,27 @@ def _ids() -> dict[str, Any]:
             council=stolav_council, starts_at=timezone.now()
         ).pk,
     }
+
+
+def _attach(case: Case) -> int:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from councils import services
+
+    upload = SimpleUploadedFile("notat.txt", f"Notat til sak {case.pk}".encode())
+    return services.add_attachment(case, upload, title="", by=None).pk
+
+
+def _attach_fresh(case_id: int) -> int:
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from councils import services
+
+    case = Case.objects.get(pk=case_id)
+    upload = SimpleUploadedFile("notat.txt", uuid.uuid4().hex.encode())
+    return services.add_attachment(case, upload, title="", by=None).pk
 
 
 def _internal(
@@ -127,6 +151,35 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/hnt/intern/rad/saksliste/{held_item}/vedtak/", _internal(200, only=MANAGERS)),
     ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/protokoll/", ALL_200),
     ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/protokoll/", ALL_404),
+    # PDFs follow their pages.
+    ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/protokoll.pdf", ALL_200),
+    ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/protokoll.pdf", ALL_404),
+    ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/saksliste.pdf", ALL_200),
+    ("GET", "/hnt/intern/rad/moter/{open_meeting}/saksliste.pdf", _internal(200)),
+    (
+        "GET",
+        "/hnt/intern/rad/moter/{stolav_meeting}/saksliste.pdf",
+        _internal(404, extra={"anon": 302}),
+    ),
+    ("GET", "/hnt/intern/rad/moter/{held}/protokoll.pdf", _internal(200)),
+    ("GET", "/hnt/intern/rad/moter/{open_meeting}/protokoll.pdf", _internal(404)),
+    # Attachments follow their case.
+    ("GET", "/hnt/intern/rad/vedlegg/{public_file}/", _internal(200)),
+    (
+        "GET",
+        "/hnt/intern/rad/vedlegg/{council_file}/",
+        _internal(200, only={"sara", "ada", "lena", "hanne", "stine"}, denied=404),
+    ),
+    (
+        "GET",
+        "/hnt/intern/rad/vedlegg/{exempt_file}/",
+        _internal(200, only={"sara", "ada"}, denied=404),
+    ),
+    ("GET", "/hnt/helsefellesskap/rad/vedlegg/{public_file}/", ALL_200),
+    ("GET", "/hnt/helsefellesskap/rad/vedlegg/{council_file}/", ALL_404),
+    ("GET", "/hnt/helsefellesskap/rad/vedlegg/{exempt_file}/", ALL_404),
+    ("POST", "/hnt/intern/rad/saker/{public}/vedlegg/", _internal(400, only=MANAGERS)),
+    ("POST", "/hnt/intern/rad/vedlegg/{file}/fjern/", _internal(302, only=MANAGERS)),
 ]
 
 
@@ -139,6 +192,9 @@ def test_council_permission_matrix(
     ids = _ids()
     failures = []
     for key in PEOPLE:
+        if "{file}" in url:
+            # Each person meets an attachment of their own (a removal is a write).
+            ids["file"] = _attach_fresh(ids["public"])
         if "{item}" in url:
             # Each person meets an agenda item of their own (a removal is a write).
             ids["item"] = _fresh_agenda_item(ids["open_meeting"]).pk

@@ -11,9 +11,9 @@ from followups.services import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail reminders (links only) about open follow-ups whose deadline is within a week "
-        "or past, or whose review date has come. Run daily; a second run the same day sends "
-        "nothing new."
+        "Remind people (links only) of open follow-ups whose deadline is within a week or "
+        "past, or whose review date has come: e-mailed at once or in the daily digest, as "
+        "each person chose. Run daily; a second run the same day reminds nobody again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,5 +25,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = options["date"] or timezone.localdate()
-        sent = send_reminders(today)
-        self.stdout.write(f"Sent {sent} reminder e-mail(s) for {today.isoformat()}.")
+        reminded = send_reminders(today)
+        self.stdout.write(f"Reminded {reminded} person(s) for {today.isoformat()}.")

@@ -22,6 +22,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for person in PEOPLE:
             self.stdout.write(f"  {person.email:<34} {person.full_name:<20} {person.description}")
+        from representation.demo import CONSTITUENTS
+
+        for first, last, email in CONSTITUENTS:
+            description = "Verdal kommune: answers Lena's input rounds"
+            self.stdout.write(f"  {email:<34} {first + ' ' + last:<20} {description}")
         self.stdout.write(
             "Secretariat and administrators set up two-factor (TOTP) at their first log-in: "
             "scan the QR code with an authenticator app."
