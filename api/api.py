@@ -215,3 +215,6 @@ def search(
             ],
         },
     )
+
+
+api.add_router("/deviations", "deviations.api.router")

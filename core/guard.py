@@ -10,27 +10,19 @@ slug fields and fields with choices are skipped by type.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models.signals import pre_save
 
 from core.validators import validate_no_identity_number
 
-OWN_APPS = {
-    "core",
-    "accounts",
-    "partnerships",
-    "portal",
-    "api",
-    "councils",
-    "followups",
-    "representation",
-    "notifications",
-    "calendars",
-    "search",
-}
+# Filled when the guard is connected: every installed app whose code lives in
+# this project (not in site-packages), so a new app is covered by being installed.
+OWN_APPS: set[str] = set()
 _SKIPPED_TYPES = (models.EmailField, models.URLField, models.SlugField)
 _fields_cache: dict[type[models.Model], list[str]] = {}
 
@@ -64,7 +56,18 @@ def _on_pre_save(sender: type[models.Model], instance: models.Model, **kwargs: A
         check_instance(instance)
 
 
+def own_app_labels() -> set[str]:
+    root = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(root)
+        and "site-packages" not in Path(config.path).parts
+    }
+
+
 def connect() -> None:
+    OWN_APPS.update(own_app_labels())
     pre_save.connect(_on_pre_save, dispatch_uid="core.guard.identity_numbers")
 
 

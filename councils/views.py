@@ -399,24 +399,34 @@ def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 def case_detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access = request_access(request)
     case = get_case_for_user(access, pk, seat_council_ids(access))
-    treatments = list(case.treatments.select_related("meeting", "meeting__council"))
-    can_manage = access.can(Capability.MANAGE_MEETINGS)
+    form = AttachmentForm() if access.can(Capability.MANAGE_MEETINGS) else None
+    return _case_page(request, access, case, form)
+
+
+def _case_page(
+    request: HttpRequest,
+    access: PartnershipAccess,
+    case: Case,
+    attachment_form: AttachmentForm | None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    slug = access.partnership.slug
     return render(
         request,
         "councils/case.html",
         {
             "case": case,
-            "treatments": treatments,
+            "treatments": list(case.treatments.select_related("meeting", "meeting__council")),
             "attachments": list(case.attachments.all()),
-            "attachment_form": AttachmentForm() if can_manage else None,
-            "can_manage": can_manage,
+            "attachment_form": attachment_form,
+            "can_manage": access.can(Capability.MANAGE_MEETINGS),
             "history": history_for(case) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(
-                request,
-                (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
-                (case.number, None),
+                request, (_("Cases"), reverse("councils:cases", args=[slug])), (case.number, None)
             ),
         },
+        status=status,
     )
 
 
@@ -438,26 +448,7 @@ def add_attachment(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             notices.notify_papers_changed(case)
             messages.success(request, _("“%(title)s” was attached.") % {"title": attachment.title})
             return redirect("councils:case", partnership_slug, case.pk)
-    treatments = list(case.treatments.select_related("meeting", "meeting__council"))
-    return render(
-        request,
-        "councils/case.html",
-        {
-            "case": case,
-            "treatments": treatments,
-            "attachments": list(case.attachments.all()),
-            "attachment_form": form,
-            "can_manage": True,
-            "history": None,
-            "breadcrumbs": _crumbs(
-                request,
-                (_("Cases"), reverse("councils:cases", args=[partnership_slug])),
-                (case.number, reverse("councils:case", args=[partnership_slug, case.pk])),
-                (_("Attach a file"), None),
-            ),
-        },
-        status=400,
-    )
+    return _case_page(request, access, case, form, status=400)
 
 
 def _attachment(access: PartnershipAccess, pk: int) -> CaseAttachment:

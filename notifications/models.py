@@ -54,6 +54,10 @@ class Notification(models.Model):
         INPUT_REQUESTED = "input_requested", _("Input requested")
         MINUTES_FOR_APPROVAL = "minutes_for_approval", _("Minutes for approval")
         FOLLOWUP_DUE = "followup_due", _("Follow-up due or overdue")
+        DEVIATION_RECEIVED = "deviation_received", _("Deviation received")
+        DEVIATION_MESSAGE = "deviation_message", _("New message on a deviation")
+        DEVIATION_ANSWERED = "deviation_answered", _("Deviation answered")
+        DEVIATION_DUE = "deviation_due", _("Deviation answer due or overdue")
 
     HEADLINE_MAX_LENGTH = 300
 

@@ -47,6 +47,11 @@ class Capability(StrEnum):
     MANAGE_FOLLOWUPS = "manage_followups"
     # Report progress on follow-ups the own organisation is responsible for.
     REPORT_FOLLOWUP_PROGRESS = "report_followup_progress"
+    # Report deviations from the own party and handle those it receives.
+    HANDLE_DEVIATIONS = "handle_deviations"
+    # See every submitted deviation of the partnership, escalate them, see the
+    # statistics, configure categories and deadlines, issue API tokens.
+    MANAGE_DEVIATIONS = "manage_deviations"
 
 
 _SECRETARIAT = frozenset(
@@ -62,6 +67,7 @@ _SECRETARIAT = frozenset(
         Capability.MANAGE_MEETINGS,
         Capability.MANAGE_FOLLOWUPS,
         Capability.REPORT_FOLLOWUP_PROGRESS,
+        Capability.MANAGE_DEVIATIONS,
     }
 )
 
@@ -74,10 +80,16 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_PEOPLE,
             Capability.EDIT_OWN_CONTACT,
             Capability.REPORT_FOLLOWUP_PROGRESS,
+            Capability.HANDLE_DEVIATIONS,
         }
     ),
     Role.LEADER: frozenset(
-        {Capability.VIEW_INTERNAL, Capability.VIEW_PEOPLE, Capability.REPORT_FOLLOWUP_PROGRESS}
+        {
+            Capability.VIEW_INTERNAL,
+            Capability.VIEW_PEOPLE,
+            Capability.REPORT_FOLLOWUP_PROGRESS,
+            Capability.HANDLE_DEVIATIONS,
+        }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
     Role.OBSERVER: frozenset({Capability.VIEW_INTERNAL}),

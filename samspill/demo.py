@@ -16,4 +16,7 @@ def build_all() -> dict[str, User]:
         people = build_demo()
         build_councils_demo(people)
         build_representation_demo()
+        from deviations.demo import build_deviations_demo
+
+        build_deviations_demo()
     return people

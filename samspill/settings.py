@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "calendars",
     "search",
+    "deviations",
 ]
 
 MIDDLEWARE = [

@@ -99,3 +99,13 @@ def test_the_guard_covers_every_free_text_field_of_every_own_model() -> None:
     assert "full_name" in checked["User"]
     assert "password" not in checked["User"]
     assert "unit_name" in checked["Contact"]
+
+
+def test_every_app_of_this_project_is_guarded_and_no_third_party_app_is() -> None:
+    from core.guard import OWN_APPS
+
+    for label in ("core", "accounts", "partnerships", "councils", "followups", "representation"):
+        assert label in OWN_APPS
+    for label in ("notifications", "calendars", "search", "portal", "api"):
+        assert label in OWN_APPS
+    assert not OWN_APPS & {"auth", "admin", "sessions", "otp_totp", "auditlog", "contenttypes"}

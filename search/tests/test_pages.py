@@ -72,7 +72,7 @@ def test_it_filters_by_kind_and_counts_each(as_person: Any, world: World) -> Non
 def test_it_says_when_nothing_matches(as_person: Any, people: Any) -> None:
     response = as_person("sara").get(INTERNAL, {"q": "finnesikkeordet"})
     assert response.context["results"].total == 0
-    assert "No results for “finnesikkeordet”." in response.content.decode()
+    assert "Ingen treff for «finnesikkeordet»." in response.content.decode()
 
 
 def test_it_pages_through_many_hits(as_person: Any, world: World) -> None:

@@ -64,8 +64,18 @@ class Visitor:
         page.on("console", self._on_console)
 
     def _on_console(self, message: Any) -> None:
-        if message.type == "error":
-            self.problems.append(message.text)
+        if message.type != "error":
+            return
+        # A form sent back with its errors answers 400 on purpose: the page
+        # itself, not a resource it failed to load. Anything else counts.
+        location = (message.location or {}).get("url", "")
+        if (
+            message.text.startswith("Failed to load resource")
+            and " 400 " in message.text
+            and (location.split("?")[0] == self.page.url.split("?")[0])
+        ):
+            return
+        self.problems.append(message.text)
 
     def go(self, path: str) -> Any:
         response = self.page.goto(self.base_url + path)

@@ -1,0 +1,95 @@
+"""The statistics page and the exports use a fixed number of queries,
+whatever the number of deviations."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deviations.models import DeviationConfig
+from deviations.tests.test_statistics import build_dataset, make_deviation, org, trust
+from partnerships.models import Partnership
+
+# Every page for a logged-in, two-factor-verified secretariat member costs:
+#   session, user, OTP device (django-otp), partnership by slug,
+#   partnership roles + memberships of the person (PartnershipAccess),
+#   and the session save that moves the idle timeout on (savepoint, update,
+#   release inside the test's transaction)  = 9
+BASE = 9
+RANGE = "?period=quarter&start=2024-01-01&end=2026-12-31"
+PINNED = {
+    # + the summary (one aggregate), the trend (one grouped query) and one
+    #   grouped query per breakdown: category, guideline, § 6-2 point,
+    #   reporting party, receiving party, direction, consequence, and two for
+    #   the region (counts per reporting party, then their regions)
+    "/hnt/intern/avvik/statistikk/": BASE + 11,
+    "/hnt/intern/avvik/statistikk/" + RANGE: BASE + 11,
+    # + the councils for the form's choices and the default council (ASU)
+    "/hnt/intern/avvik/kvartalsrapport/": BASE + 2,
+}
+# The public page: partnership by slug, the config, the trend and three
+# breakdowns (category, direction, and two for the region).
+PUBLIC = 7
+
+
+def _grow(people: SimpleNamespace, hnt: Partnership) -> None:
+    for i in range(12):
+        make_deviation(
+            hnt,
+            people.nils,
+            org("5007"),
+            trust(hnt),
+            "ABCDE"[i % 5],
+            submitted=f"2025-{i % 12 + 1:02d}-15",
+            answered=f"2025-{i % 12 + 1:02d}-20" if i % 2 else None,
+        )
+
+
+@pytest.mark.parametrize("url", list(PINNED))
+def test_statistics_pages_pin_their_query_count(
+    as_person: Any,
+    people: SimpleNamespace,
+    hnt: Partnership,
+    url: str,
+    django_assert_num_queries: Any,
+) -> None:
+    build_dataset(people, hnt)
+    client = as_person("sara")
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(PINNED[url]):
+        client.get(url)
+
+
+@pytest.mark.parametrize("url", [*PINNED, "/hnt/intern/avvik/eksport.xlsx"])
+def test_statistics_pages_do_not_grow_with_their_rows(
+    as_person: Any, people: SimpleNamespace, hnt: Partnership, url: str
+) -> None:
+    build_dataset(people, hnt)
+    client = as_person("sara")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        first = client.get(url)
+    _grow(people, hnt)
+    with CaptureQueriesContext(connection) as after:
+        second = client.get(url)
+    assert second.status_code == 200
+    assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
+    if "statistikk" in url and "start" in url:
+        assert second.content != first.content
+
+
+def test_the_public_statistics_pin_their_query_count(
+    client: Any, people: SimpleNamespace, hnt: Partnership, django_assert_num_queries: Any
+) -> None:
+    build_dataset(people, hnt)
+    DeviationConfig.objects.update_or_create(partnership=hnt, defaults={"public_statistics": True})
+    client.get("/hnt/helsefellesskap/avvik/")
+    with django_assert_num_queries(PUBLIC):
+        client.get("/hnt/helsefellesskap/avvik/")
+    _grow(people, hnt)
+    with django_assert_num_queries(PUBLIC):
+        assert client.get("/hnt/helsefellesskap/avvik/").status_code == 200
