@@ -54,6 +54,13 @@ def _own(access: PartnershipAccess) -> frozenset[int]:
     return own
 
 
+def _load(request: HttpRequest, pk: int) -> tuple[PartnershipAccess, frozenset[int], Deviation]:
+    """The person's access, their parties, and the deviation if they may see it."""
+    access = request_access(request)
+    own = _own(access)
+    return access, own, get_deviation(access, pk, own)
+
+
 @insider_view
 def deviation_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Deviations reported by and to the person's parties (all of them for the
@@ -166,9 +173,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 @insider_view
 def edit_draft(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, own, deviation = _load(request, pk)
     if deviation.status != Deviation.Status.DRAFT or side_of(deviation, own) != "reporter":
         raise PermissionDenied
     form = _form(access, own, request.POST or None, initial=DeviationForm.initial_from(deviation))
@@ -220,9 +225,7 @@ def edit_draft(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
 
 @insider_view
 def detail(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, own, deviation = _load(request, pk)
     return _detail_page(request, access, own, deviation)
 
 
@@ -317,9 +320,7 @@ def _detail_page(
 @insider_view
 @require_POST
 def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    _access, own, deviation = _load(request, pk)
     try:
         version = int(request.POST.get("version", ""))
         services.change_status(
@@ -340,9 +341,7 @@ def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
 @insider_view
 @require_POST
 def answer(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, own, deviation = _load(request, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -367,9 +366,7 @@ def answer(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
 @insider_view
 @require_POST
 def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, own, deviation = _load(request, pk)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -390,9 +387,7 @@ def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
 @insider_view
 @require_POST
 def assign(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    _access, own, deviation = _load(request, pk)
     people = User.objects.filter(memberships__organisation_id=deviation.receiving_organisation_id)
     form = AssignForm(request.POST, people=people.distinct())
     if form.is_valid():
@@ -416,9 +411,7 @@ def assign(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
 @insider_view
 @require_POST
 def escalate(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, _own_parties, deviation = _load(request, pk)
     access.require(Capability.MANAGE_DEVIATIONS)
     form = EscalateForm(
         request.POST, councils=Council.objects.filter(partnership=access.partnership)
@@ -446,9 +439,7 @@ def escalate(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
 @insider_view
 @require_POST
 def measure(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    access = request_access(request)
-    own = _own(access)
-    deviation = get_deviation(access, pk, own)
+    access, own, deviation = _load(request, pk)
     if side_of(deviation, own) is None and not access.can(Capability.MANAGE_DEVIATIONS):
         raise PermissionDenied
     form = MeasureForm(
