@@ -34,6 +34,7 @@ from deviations.models import (
     DeviationCounter,
     DeviationMessage,
     Guideline,
+    PartyReporting,
 )
 from partnerships.models import Membership, Organisation, Participation, Partnership
 
@@ -568,6 +569,11 @@ def ensure_configuration(partnership: Partnership) -> None:
         if number not in existing
     )
     services.config_for(partnership)
+    # Verdal lets all its members report (Vilde Fagleder and Viktor
+    # Enhetsleder from the representation demo can log in and try it).
+    verdal = Organisation.objects.filter(municipality_number="5038").first()
+    if verdal is not None and not PartyReporting.objects.filter(organisation=verdal).exists():
+        services.set_member_reporting(partnership, verdal, allowed=True, by=None)
 
 
 class _Builder:

@@ -317,3 +317,29 @@ class OrganisationToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.name}"
+
+
+class PartyReporting(models.Model):
+    """Whether a party lets all its members report deviations, not only its
+    coordinators and leaders. Set by the party's coordinators or the
+    secretariat; off unless turned on."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    members_may_report = models.BooleanField(_("all members may report"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reporting rights of a party")
+        verbose_name_plural = _("reporting rights of parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"], name="one_reporting_setting_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)

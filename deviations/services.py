@@ -31,11 +31,15 @@ from deviations.models import (
     DeviationCounter,
     DeviationMessage,
     Guideline,
+    PartyReporting,
 )
 from partnerships.models import Membership, Organisation, Participation, Partnership
 
 S = Deviation.Status
 REPORTER, RECEIVER = "reporter", "receiver"
+# A member who reported for a party that lets all members report: follows
+# their own deviation, writes in its dialogue and submits their own draft.
+AUTHOR = "author"
 
 # From each status: the statuses that may follow, and which side takes the step.
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -253,7 +257,16 @@ def report(
 # --- Handling ----------------------------------------------------------------------
 
 
+def _acting_side(deviation: Deviation, side: str | None) -> str | None:
+    """The side whose steps the person may take: the author of a draft acts
+    as the reporting party when submitting it, and in no other step."""
+    if side == AUTHOR and deviation.status == S.DRAFT:
+        return REPORTER
+    return side
+
+
 def allowed_steps(deviation: Deviation, side: str | None) -> list[str]:
+    side = _acting_side(deviation, side)
     return [new for new, who in TRANSITIONS[deviation.status].items() if who == side]
 
 
@@ -271,7 +284,7 @@ def change_status(
             },
             code="transition_not_allowed",
         )
-    if steps[new_status] != side:
+    if steps[new_status] != _acting_side(deviation, side):
         who = (
             _("the receiving party") if steps[new_status] == RECEIVER else _("the reporting party")
         )
@@ -373,17 +386,17 @@ def add_message(deviation: Deviation, *, by: User, side: str | None, text: str) 
     if not text:
         raise ValidationError(_("Write a message."))
     organisation_id = (
-        deviation.reporting_organisation_id
-        if side == REPORTER
-        else deviation.receiving_organisation_id
+        deviation.receiving_organisation_id
+        if side == RECEIVER
+        else deviation.reporting_organisation_id
     )
     message = DeviationMessage.objects.create(
         deviation=deviation, author=by, organisation_id=organisation_id, text=text
     )
     other = (
-        deviation.receiving_organisation_id
-        if side == REPORTER
-        else deviation.reporting_organisation_id
+        deviation.reporting_organisation_id
+        if side == RECEIVER
+        else deviation.receiving_organisation_id
     )
     _notify_party(
         deviation,
@@ -489,9 +502,22 @@ def _handlers(organisation_ids: set[int]) -> dict[int, list[User]]:
 def _notify_party(deviation: Deviation, organisation_id: int, kind: str, headline: str) -> None:
     from notifications.services import notify
 
+    people = _handlers({organisation_id})[organisation_id]
+    author = deviation.reported_by
+    if (
+        organisation_id == deviation.reporting_organisation_id
+        and author is not None
+        and author.is_active
+        and author not in people
+        and Membership.objects.current()
+        .filter(user=author, organisation_id=organisation_id)
+        .exists()
+    ):
+        # A member who reported follows their own deviation.
+        people.append(author)
     notify(
         kind,
-        _handlers({organisation_id})[organisation_id],
+        people,
         partnership=deviation.partnership,
         headline=headline,
         path=reverse("deviations:detail", args=[deviation.partnership.slug, deviation.pk]),
@@ -575,3 +601,39 @@ def send_reminders(today: datetime.date | None = None) -> int:
 
 def guidelines(partnership: Partnership) -> list[Guideline]:
     return list(Guideline.objects.filter(partnership=partnership, active=True))
+
+
+# --- Who may report ---------------------------------------------------------------
+
+
+def reporting_rights(
+    partnership: Partnership, organisations: list[Organisation]
+) -> dict[int, bool]:
+    """Whether each of these parties lets all members report (one query)."""
+    allowed = set(
+        PartyReporting.objects.filter(
+            partnership=partnership,
+            organisation__in=organisations,
+            members_may_report=True,
+        ).values_list("organisation_id", flat=True)
+    )
+    return {o.pk: o.pk in allowed for o in organisations}
+
+
+def set_member_reporting(
+    partnership: Partnership, organisation: Organisation, *, allowed: bool, by: Any
+) -> bool:
+    """Let all members of the party report deviations, or only its
+    coordinators and leaders. Returns whether anything changed; setting the
+    same value twice changes nothing and logs nothing."""
+    with transaction.atomic():
+        setting, _created = PartyReporting.objects.select_for_update().get_or_create(
+            partnership=partnership, organisation=organisation
+        )
+        if setting.members_may_report == allowed:
+            return False
+        setting.members_may_report = allowed
+        setting.changed_by = by
+        setting.changed = timezone.now()
+        setting.save(update_fields=["members_may_report", "changed_by", "changed"])
+    return True

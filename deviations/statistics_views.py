@@ -83,7 +83,7 @@ def _seen(access: PartnershipAccess) -> QuerySet[Deviation]:
     own = handling_organisation_ids(access)
     if not own and not access.can(Capability.MANAGE_DEVIATIONS):
         raise PermissionDenied
-    return visible_deviations(access, own)
+    return visible_deviations(access, own, authored=False)
 
 
 def _filter(request: HttpRequest) -> tuple[StatisticsFilterForm, dict[str, Any]]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import User
 from core.forms import GuardedForm
 from deviations import tokens
+from deviations.access import parties_in_charge
 from deviations.models import OrganisationToken
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.models import Organisation
@@ -60,7 +61,7 @@ def _crumbs(request: HttpRequest) -> list[Crumb]:
 def _organisations(access: PartnershipAccess) -> list[Organisation]:
     """The parties this person issues tokens to; 403 if none (outsiders got
     404 from ``insider_view`` already)."""
-    organisations = tokens.issuable_organisations(access)
+    organisations = parties_in_charge(access)
     if not organisations:
         raise PermissionDenied
     return organisations

@@ -21,11 +21,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from deviations import services
-from deviations.access import handling_organisation_ids
+from deviations.access import parties_in_charge
 from deviations.models import OrganisationToken
 from partnerships.access import PartnershipAccess
-from partnerships.capabilities import Capability
 from partnerships.models import Organisation
 
 TOKEN_BYTES = 32
@@ -40,17 +38,6 @@ def hash_token(token: str) -> str:
 
 
 # --- Who may issue which ------------------------------------------------------
-
-
-def issuable_organisations(access: PartnershipAccess) -> list[Organisation]:
-    """The parties this person may issue tokens to: all of the partnership's
-    parties for the secretariat, otherwise those they coordinate or lead
-    (one or two queries)."""
-    all_parties = services.parties(access.partnership)
-    if access.can(Capability.MANAGE_DEVIATIONS):
-        return all_parties
-    own = handling_organisation_ids(access)
-    return [o for o in all_parties if o.pk in own]
 
 
 def visible_tokens(
@@ -75,7 +62,7 @@ def issue_token(
 ) -> tuple[OrganisationToken, str]:
     """A new token for the party; returns the row and the token itself, which
     is stored nowhere (only its hash): show it now or never."""
-    if organisation.pk not in {o.pk for o in issuable_organisations(access)}:
+    if organisation.pk not in {o.pk for o in parties_in_charge(access)}:
         raise PermissionDenied
     token = secrets.token_urlsafe(TOKEN_BYTES)
     row = OrganisationToken.objects.create(

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from deviations import settings_urls, statistics_urls, token_urls, views
+from deviations import reporting_views, settings_urls, statistics_urls, token_urls, views
 
 app_name = "deviations"
 
 urlpatterns = [
     path("", views.deviation_list, name="list"),
     path("ny/", views.report, name="report"),
+    path("meldere/", reporting_views.reporting_rights, name="reporting_rights"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/rediger/", views.edit_draft, name="edit"),
     path("<int:pk>/status/", views.change_status, name="status"),

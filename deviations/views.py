@@ -21,7 +21,14 @@ from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
 from councils.models import Council
 from deviations import services
-from deviations.access import get_deviation, handling_organisation_ids, side_of, visible_deviations
+from deviations.access import (
+    authored_filter,
+    get_deviation,
+    handling_organisation_ids,
+    member_reporting_ids,
+    side_of,
+    visible_deviations,
+)
 from deviations.forms import (
     AnswerForm,
     AssignForm,
@@ -45,13 +52,25 @@ def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
 
 
 def _own(access: PartnershipAccess) -> frozenset[int]:
-    """The person's own parties, 404 for outsiders, 403 for insiders who
-    neither handle deviations nor manage them."""
+    """The parties the person handles deviations for; 404 for outsiders, 403
+    for insiders who neither handle nor manage deviations, may not report as
+    members and have reported none."""
     access.require_insider()
     own = handling_organisation_ids(access)
-    if not own and not access.can(Capability.MANAGE_DEVIATIONS):
+    if (
+        not own
+        and not access.can(Capability.MANAGE_DEVIATIONS)
+        and not member_reporting_ids(access)
+        and not visible_deviations(access, own).exists()
+    ):
         raise PermissionDenied
     return own
+
+
+def _reporting(access: PartnershipAccess, own: frozenset[int]) -> frozenset[int]:
+    """The parties the person may report for: those they handle deviations
+    for, and those that let all members report."""
+    return own | member_reporting_ids(access)
 
 
 def _load(request: HttpRequest, pk: int) -> tuple[PartnershipAccess, frozenset[int], Deviation]:
@@ -77,7 +96,7 @@ def deviation_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         rows = rows.filter(status=status)
     role = request.GET.get("role", "")
     if role == "reported":
-        rows = rows.filter(reporting_organisation_id__in=own)
+        rows = rows.filter(Q(reporting_organisation_id__in=own) | authored_filter(access))
     elif role == "received":
         rows = rows.filter(receiving_organisation_id__in=own)
     today = timezone.localdate()
@@ -88,7 +107,7 @@ def deviation_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     )
     for deviation in page.object_list:
         deviation.overdue = deviation.is_overdue(today)  # type: ignore[attr-defined]
-        deviation.side = side_of(deviation, own)  # type: ignore[attr-defined]
+        deviation.side = side_of(deviation, own, access.user_id)  # type: ignore[attr-defined]
     return render(
         request,
         "deviations/list.html",
@@ -98,7 +117,8 @@ def deviation_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
             "role": role,
             "overdue": bool(request.GET.get("overdue")),
             "statuses": Deviation.Status.choices,
-            "can_report": bool(own),
+            "can_report": bool(_reporting(access, own)),
+            "can_set_reporting": bool(own) or access.can(Capability.MANAGE_DEVIATIONS),
             "can_manage": access.can(Capability.MANAGE_DEVIATIONS),
             "breadcrumbs": _crumbs(request),
         },
@@ -124,7 +144,7 @@ def _form(
 def report(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Report a deviation: save it as a draft, or submit it at once."""
     access = request_access(request)
-    own = _own(access)
+    own = _reporting(access, _own(access))
     if not own:
         raise PermissionDenied
     services.ensure_categories(access.partnership)
@@ -174,8 +194,11 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 @insider_view
 def edit_draft(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access, own, deviation = _load(request, pk)
-    if deviation.status != Deviation.Status.DRAFT or side_of(deviation, own) != "reporter":
+    if deviation.status != Deviation.Status.DRAFT or side_of(
+        deviation, own, access.user_id
+    ) not in (services.REPORTER, services.AUTHOR):
         raise PermissionDenied
+    own = _reporting(access, own)
     form = _form(access, own, request.POST or None, initial=DeviationForm.initial_from(deviation))
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,7 +264,7 @@ def _detail_page(
 ) -> HttpResponse:
     from followups.models import FollowUp
 
-    side = side_of(deviation, own)
+    side = side_of(deviation, own, access.user_id)
     open_for_answer = Deviation.Status.ANSWERED in services.TRANSITIONS[deviation.status]
     receiver_people = User.objects.filter(
         memberships__organisation_id=deviation.receiving_organisation_id,
@@ -308,7 +331,7 @@ def _detail_page(
                     | Q(pk=deviation.receiving_organisation_id)
                 ).order_by("name"),
             )
-            if (side or can_manage) and submitted
+            if (side in (services.REPORTER, services.RECEIVER) or can_manage) and submitted
             else None,
             "history": history_for(deviation) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(request, (deviation.number or _("Draft"), None)),
@@ -320,13 +343,13 @@ def _detail_page(
 @insider_view
 @require_POST
 def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    _access, own, deviation = _load(request, pk)
+    access, own, deviation = _load(request, pk)
     try:
         version = int(request.POST.get("version", ""))
         services.change_status(
             deviation,
             request.POST.get("status", ""),
-            side=side_of(deviation, own),
+            side=side_of(deviation, own, access.user_id),
             expected_version=version,
         )
     except ValueError:
@@ -349,7 +372,7 @@ def answer(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
                 deviation,
                 cause=form.cleaned_data["cause"],
                 measures=form.cleaned_data["measures"],
-                side=side_of(deviation, own),
+                side=side_of(deviation, own, access.user_id),
                 expected_version=form.cleaned_data["version"],
             )
         except EditConflict as conflict:
@@ -373,7 +396,7 @@ def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
             services.add_message(
                 deviation,
                 by=request.user,  # type: ignore[arg-type]
-                side=side_of(deviation, own),
+                side=side_of(deviation, own, access.user_id),
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
@@ -387,7 +410,7 @@ def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
 @insider_view
 @require_POST
 def assign(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
-    _access, own, deviation = _load(request, pk)
+    access, own, deviation = _load(request, pk)
     people = User.objects.filter(memberships__organisation_id=deviation.receiving_organisation_id)
     form = AssignForm(request.POST, people=people.distinct())
     if form.is_valid():
@@ -396,7 +419,7 @@ def assign(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
                 deviation,
                 unit=form.cleaned_data["unit"],
                 person=form.cleaned_data["person"],
-                side=side_of(deviation, own),
+                side=side_of(deviation, own, access.user_id),
                 expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, EditConflict) as error:
@@ -441,6 +464,8 @@ def escalate(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
 def measure(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access, own, deviation = _load(request, pk)
     if side_of(deviation, own) is None and not access.can(Capability.MANAGE_DEVIATIONS):
+        # Authors who are only members follow their deviation; measures are
+        # for the parties' coordinators and the secretariat.
         raise PermissionDenied
     form = MeasureForm(
         request.POST,

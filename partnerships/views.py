@@ -90,10 +90,18 @@ def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         .order_by("name")
     )
     crumbs = staff_crumbs(request)
+    # Members of a party that lets all members report see the deviations link
+    # too (the work areas are apps of their own; imported here, not at the top).
+    from deviations.access import member_reporting_ids
+
     return render(
         request,
         "partnerships/home.html",
-        {"my_organisations": my_orgs, "breadcrumbs": crumbs},
+        {
+            "my_organisations": my_orgs,
+            "reports_deviations": bool(member_reporting_ids(access)),
+            "breadcrumbs": crumbs,
+        },
     )
 
 

@@ -66,3 +66,25 @@ def make_deviation(people: Any, **overrides: Any) -> Deviation:
         own=frozenset({levanger().pk}),
         client_key=uuid.uuid4(),
     )
+
+
+def form_data(**overrides: Any) -> dict[str, Any]:
+    """What the report form posts: Levanger to the HF, ready to submit."""
+    data = {
+        "reporting_organisation": levanger().pk,
+        "receiving_organisation": hf().pk,
+        "receiving_unit": "Kirurgisk avdeling",
+        "occurred_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+        "occurred_time": "21:30",
+        "category": category("C").pk,
+        "section_point": "5",
+        "description": "Pasienten kom hjem sent på kvelden uten at hjemmetjenesten var varslet.",
+        "immediate_measures": "",
+        "suggested_improvement": "",
+        "consequence": "moderate",
+        "external_reference": "Synergi 4711",
+        "client_key": str(uuid.uuid4()),
+        "action": "submit",
+    }
+    data.update(overrides)
+    return data

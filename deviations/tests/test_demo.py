@@ -24,6 +24,7 @@ from deviations.models import (
     DeviationCounter,
     DeviationMessage,
     Guideline,
+    PartyReporting,
 )
 from partnerships.models import Organisation
 
@@ -80,6 +81,12 @@ def test_configuration(hnt: Any) -> None:
         (g.number, g.name) for g in Guideline.objects.filter(partnership=hnt).order_by("number")
     ] == GUIDELINES
     assert DeviationConfig.objects.filter(partnership=hnt).exists()
+    # Verdal lets all members report; the other parties keep the default.
+    assert list(
+        PartyReporting.objects.filter(partnership=hnt, members_may_report=True).values_list(
+            "organisation__name", flat=True
+        )
+    ) == ["Verdal kommune"]
 
 
 def test_both_directions_and_between_kommuner(hnt: Any) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import uuid
 from typing import Any
 
 from django.db import connection
@@ -12,30 +10,10 @@ from django.utils import timezone
 
 from deviations import services
 from deviations.models import Deviation
-from deviations.tests.conftest import category, hf, levanger, make_deviation, namsos
+from deviations.tests.conftest import form_data as _form_data
+from deviations.tests.conftest import hf, make_deviation, namsos
 
 VALID_NUMBER = "30108299920"
-
-
-def _form_data(**overrides: Any) -> dict[str, Any]:
-    data = {
-        "reporting_organisation": levanger().pk,
-        "receiving_organisation": hf().pk,
-        "receiving_unit": "Kirurgisk avdeling",
-        "occurred_on": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
-        "occurred_time": "21:30",
-        "category": category("C").pk,
-        "section_point": "5",
-        "description": "Pasienten kom hjem sent på kvelden uten at hjemmetjenesten var varslet.",
-        "immediate_measures": "",
-        "suggested_improvement": "",
-        "consequence": "moderate",
-        "external_reference": "Synergi 4711",
-        "client_key": str(uuid.uuid4()),
-        "action": "submit",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_a_coordinator_reports_and_the_receiver_sees_it(as_person: Any, people: Any) -> None:
@@ -145,6 +123,6 @@ def test_list_and_detail_queries_do_not_grow(as_person: Any, people: Any) -> Non
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         assert len(queries) == before[url], url
-    # The list: the base 9, the count and one page (the secretariat has no
-    # parties of its own to look up).
-    assert before["/hnt/intern/avvik/"] == 9 + 2
+    # The list: the base 9, whether her organisation lets all members report,
+    # the count and one page (the secretariat handles for no party itself).
+    assert before["/hnt/intern/avvik/"] == 9 + 3

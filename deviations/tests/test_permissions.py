@@ -39,6 +39,9 @@ ESCALATE = _expect(sara=302, ada=302, lena=403, hanne=403, nils=404, siri=404, s
 CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/hnt/intern/avvik/", LIST),
     ("GET", "/hnt/intern/avvik/ny/", REPORT_FORM),
+    # Who may report: a party's coordinators and leaders for their party, the
+    # secretariat for all (test_member_reporting checks which party).
+    ("GET", "/hnt/intern/avvik/meldere/", REPORT_FORM | {"sara": 200, "ada": 200}),
     ("GET", "/hnt/intern/avvik/{sent}/", SEEN),
     ("GET", "/hnt/intern/avvik/{draft}/", DRAFT),
     ("GET", "/hnt/intern/avvik/{draft}/rediger/", DRAFT_EDIT),

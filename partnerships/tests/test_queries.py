@@ -20,8 +20,8 @@ from partnerships.services import invite
 #   release inside the test's transaction)  = 9
 BASE = 9
 PINNED = {
-    # + organisations of the person
-    "/hnt/intern/": BASE + 1,
+    # + organisations of the person, whether they let all members report deviations
+    "/hnt/intern/": BASE + 2,
     # + memberships with person and organisation, open invitations, organisations (filter)
     "/hnt/intern/personer/": BASE + 3,
     # + participations with organisation and region, member counts

@@ -125,3 +125,47 @@ def test_a_deviation_is_reported_answered_closed_and_counted(
         "browser: deviation journey pages checked with axe",
         str(len(lena.checked) + len(hanne.checked) + len(v.checked)),
     )
+
+
+def test_a_member_reports_once_their_party_allows_it(visit: Any, browser_people: Any) -> None:
+    """Levanger's coordinator lets all members report; Vilde in Verdal, whose
+    party has it on in the demo, reports and follows her deviation."""
+    lena = visit()
+    _log_in(lena, "lena@levanger.example")
+    lena.go("/hnt/intern/avvik/")
+    lena.page.get_by_role("link", name="Hvem kan melde").click()
+    lena.page.wait_for_load_state()
+    lena.check_accessibility()
+    lena.page.get_by_role("button", name="La alle medlemmer i Levanger kommune melde").click()
+    lena.page.wait_for_load_state()
+    assert "Alle medlemmer i Levanger kommune kan nå melde avvik." in (
+        lena.page.locator("main").inner_text()
+    )
+    lena.check_accessibility()
+
+    vilde = visit()
+    _log_in(vilde, "vilde.fagleder@verdal.example")
+    vilde.go("/hnt/intern/")
+    vilde.page.get_by_role("link", name="Avvik mellom partene").click()
+    vilde.page.wait_for_load_state()
+    vilde.check_accessibility()
+    vilde.page.get_by_role("link", name="Meld avvik").click()
+    vilde.page.wait_for_load_state()
+    vilde.page.get_by_label("Meldt til").select_option(label="Helse Nord-Trøndelag HF")
+    vilde.page.get_by_label("Dato for hendelsen").fill(timezone.localdate().isoformat())
+    vilde.page.get_by_label("Kategori").select_option(label="A Ved innleggelse")
+    vilde.page.get_by_label("Hva skjedde").fill(
+        "Innleggelsen kom uten at legemiddellisten fulgte med."
+    )
+    vilde.page.get_by_label("Ingen").check()
+    vilde.page.get_by_role("button", name="Send avviket").click()
+    vilde.page.wait_for_load_state()
+    deviation = Deviation.objects.get(reported_by__email="vilde.fagleder@verdal.example")
+    assert deviation.status == "submitted" and deviation.reporting_organisation.name == (
+        "Verdal kommune"
+    )
+    assert deviation.number in vilde.page.locator("h1").inner_text()
+    # She follows it and writes in the dialogue, but answering and closing are not hers.
+    assert vilde.page.get_by_role("button", name="Send meldingen").count() == 1
+    assert vilde.page.get_by_role("button", name="Følg opp tiltaket").count() == 0
+    vilde.check_accessibility()
