@@ -58,6 +58,8 @@ class Notification(models.Model):
         DEVIATION_MESSAGE = "deviation_message", _("New message on a deviation")
         DEVIATION_ANSWERED = "deviation_answered", _("Deviation answered")
         DEVIATION_DUE = "deviation_due", _("Deviation answer due or overdue")
+        CRISIS_REPORT_DUE = "crisis_report_due", _("Situation report due or late")
+        CRISIS_REQUEST = "crisis_request", _("Resource request in a crisis")
 
     HEADLINE_MAX_LENGTH = 300
 

@@ -52,6 +52,14 @@ class Capability(StrEnum):
     # See every submitted deviation of the partnership, escalate them, see the
     # statistics, configure categories and deadlines, issue API tokens.
     MANAGE_DEVIATIONS = "manage_deviations"
+    # Fill and submit the own party's situation reports in a crisis, declare
+    # its level, request and offer resources.
+    REPORT_CRISIS = "report_crisis"
+    # Read the shared situational picture of a crisis (read-only for observers).
+    VIEW_CRISIS = "view_crisis"
+    # Open and stand down crises, define indicators and forms, unlock reports,
+    # keep the crisis log, declare the partnership level, generate agendas.
+    MANAGE_CRISIS = "manage_crisis"
 
 
 _SECRETARIAT = frozenset(
@@ -68,6 +76,8 @@ _SECRETARIAT = frozenset(
         Capability.MANAGE_FOLLOWUPS,
         Capability.REPORT_FOLLOWUP_PROGRESS,
         Capability.MANAGE_DEVIATIONS,
+        Capability.VIEW_CRISIS,
+        Capability.MANAGE_CRISIS,
     }
 )
 
@@ -81,6 +91,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.EDIT_OWN_CONTACT,
             Capability.REPORT_FOLLOWUP_PROGRESS,
             Capability.HANDLE_DEVIATIONS,
+            Capability.REPORT_CRISIS,
+            Capability.VIEW_CRISIS,
         }
     ),
     Role.LEADER: frozenset(
@@ -89,10 +101,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_PEOPLE,
             Capability.REPORT_FOLLOWUP_PROGRESS,
             Capability.HANDLE_DEVIATIONS,
+            Capability.REPORT_CRISIS,
+            Capability.VIEW_CRISIS,
         }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
-    Role.OBSERVER: frozenset({Capability.VIEW_INTERNAL}),
+    Role.OBSERVER: frozenset({Capability.VIEW_INTERNAL, Capability.VIEW_CRISIS}),
 }
 
 ROLE_LABELS: dict[Role, Promise] = {

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "calendars",
     "search",
     "deviations",
+    "crisis",
 ]
 
 MIDDLEWARE = [

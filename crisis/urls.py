@@ -1,0 +1,14 @@
+"""Crisis pages under ``/<slug>/intern/krise/``; each part of the module
+keeps its own URL list."""
+
+from __future__ import annotations
+
+from crisis import coordination_urls, dashboard_urls, report_urls
+
+app_name = "crisis"
+
+urlpatterns = [
+    *report_urls.urlpatterns,
+    *dashboard_urls.urlpatterns,
+    *coordination_urls.urlpatterns,
+]
