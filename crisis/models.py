@@ -371,6 +371,8 @@ class ReportRevision(models.Model):
     values = models.JSONField(default=dict)
     computed_level = models.PositiveSmallIntegerField(null=True, blank=True)
     no_change = models.BooleanField(default=False)
+    # The request that submitted it: a late retry of it changes nothing.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["report", "number"]

@@ -57,9 +57,7 @@ def key_of(code: str, item: str = "") -> str:
 # --- Who reports what ----------------------------------------------------------------
 
 
-def parties_of(crisis: Crisis) -> list[Organisation]:
-    """The parties that report in this crisis: every current party of the
-    partnership, or those of its regions (hospitals always), by name."""
+def _reporting_participations(crisis: Crisis) -> Any:
     participations = Participation.objects.current().filter(
         partnership_id=crisis.partnership_id, role=Participation.Role.PARTY
     )
@@ -68,6 +66,18 @@ def parties_of(crisis: Crisis) -> list[Organisation]:
         participations = participations.filter(
             Q(region_id__in=region_ids) | ~Q(organisation__kind=Organisation.Kind.KOMMUNE)
         )
+    return participations
+
+
+def reports_in(crisis: Crisis, organisation: Organisation) -> bool:
+    """Whether the party reports in this crisis (without loading them all)."""
+    return _reporting_participations(crisis).filter(organisation=organisation).exists()
+
+
+def parties_of(crisis: Crisis) -> list[Organisation]:
+    """The parties that report in this crisis: every current party of the
+    partnership, or those of its regions (hospitals always), by name."""
+    participations = _reporting_participations(crisis)
     return list(
         Organisation.objects.filter(participations__in=participations).distinct().order_by("name")
     )
@@ -413,19 +423,44 @@ def prefill(
     return values_by_key(last) if last else ({}, {})
 
 
+def _already_done(
+    crisis: Crisis, organisation: Organisation, start: datetime.date, client_key: uuid.UUID | None
+) -> Report | None:
+    """The report a request with this key already saved, if any."""
+    if client_key is None:
+        return None
+    return Report.objects.filter(
+        Q(client_key=client_key) | Q(revisions__client_key=client_key),
+        crisis=crisis,
+        organisation=organisation,
+        period_start=start,
+    ).first()
+
+
+def _locked_message() -> str:
+    return _("The report for this period is locked. Ask the secretariat to unlock it.")
+
+
+def _stood_down_message() -> str:
+    return _("The crisis has been stood down; reports can no longer be changed.")
+
+
 def _refuse(checked: Checked) -> None:
     if checked.errors:
         raise ValidationError({key: messages for key, messages in checked.errors.items()})
 
 
-def _check_can_report(crisis: Crisis, organisation: Organisation, start: datetime.date) -> None:
+def _check_can_report(
+    crisis: Crisis,
+    organisation: Organisation,
+    start: datetime.date,
+    now: datetime.datetime | None = None,
+) -> None:
     if crisis.status != Crisis.Status.ACTIVE:
-        raise ValidationError(
-            _("The crisis has been stood down; reports can no longer be changed.")
-        )
-    if not periods.is_period(crisis, start):
+        raise ValidationError(_stood_down_message())
+    if not periods.is_period(crisis, start, now):
         raise ValidationError(_("There is no such reporting period in this crisis."))
-    if organisation.pk not in {o.pk for o in parties_of(crisis)}:
+    if not reports_in(crisis, organisation):
         raise ValidationError(_("This party does not report in this crisis."))
 
 
@@ -457,11 +492,15 @@ def save_report(
     """
     comments = comments or {}
     moment = now or timezone.now()
-    _check_can_report(crisis, organisation, start)
-    if client_key is not None:
-        done = Report.objects.filter(crisis=crisis, client_key=client_key).first()
-        if done is not None:
-            return done
+    _check_can_report(crisis, organisation, start, moment)
+    done = _already_done(crisis, organisation, start, client_key)
+    if done is not None:
+        return done
+    existing = Report.objects.filter(
+        crisis=crisis, organisation=organisation, period_start=start
+    ).first()
+    if is_locked(crisis, existing, organisation, start, moment):
+        raise ValidationError(_locked_message())
     lines = lines_for(crisis.form, organisation)
     checked = check(crisis.form, organisation, raw, comments, complete=submit, lines=lines)
     _refuse(checked)
@@ -480,12 +519,13 @@ def save_report(
                 False,
             )
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if client_key is not None and report.client_key == client_key:
+        if client_key is not None and (
+            report.client_key == client_key
+            or report.revisions.filter(client_key=client_key).exists()
+        ):
             return report
         if is_locked(crisis, report, organisation, start, moment):
-            raise ValidationError(
-                _("The report for this period is locked. Ask the secretariat to unlock it.")
-            )
+            raise ValidationError(_locked_message())
         version = report.version if expected_version is None else expected_version
         if created and expected_version not in (None, 0):
             raise EditConflict(report.version)
@@ -549,6 +589,7 @@ def save_report(
                 },
                 computed_level=saved.computed_level,
                 no_change=no_change,
+                client_key=client_key,
             )
     return saved
 
@@ -565,6 +606,15 @@ def report_no_change(
     """Submit the party's last report's values again for this period ("no
     change since the last report"); refused if there is no earlier report
     or it would not pass today's form."""
+    done = _already_done(crisis, organisation, start, client_key)
+    if done is not None:
+        return done
+    if Report.objects.filter(
+        crisis=crisis, organisation=organisation, period_start=start, status=Report.Status.SUBMITTED
+    ).exists():
+        raise ValidationError(
+            _("This period's report has been submitted. Change it in the form instead.")
+        )
     last = last_report(crisis, organisation, start)
     if last is None:
         raise ValidationError(_("There is no earlier report to repeat. Fill in the form."))
@@ -590,6 +640,11 @@ def unlock(report: Report, *, by: Any, reason: str, hours: int = UNLOCK_HOURS) -
         raise ValidationError(_("Give a reason for opening the report again."))
     validate_no_identity_number(reason)
     now = timezone.now()
+    crisis = report.crisis
+    if crisis.status != Crisis.Status.ACTIVE:
+        raise ValidationError(_stood_down_message())
+    if now < periods.lock_at(crisis.form, report.organisation, report.period_start):
+        raise ValidationError(_("The report is not locked yet; the party can still change it."))
     until = now + datetime.timedelta(hours=hours)
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
@@ -609,6 +664,8 @@ def declare_level(
     declaration back). A declared level needs a reason."""
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Submit the report before declaring a level."))
+    if report.crisis.status != Crisis.Status.ACTIVE:
+        raise ValidationError(_stood_down_message())
     reason = reason.strip()
     if level is not None:
         if level not in (1, 2, 3, 4):

@@ -92,14 +92,20 @@ def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     crumbs = staff_crumbs(request)
     # Members of a party that lets all members report see the deviations link
     # too (the work areas are apps of their own; imported here, not at the top).
+    from crisis.reminders import late_and_due_soon
     from deviations.access import member_reporting_ids
 
+    # People land here after logging in: their parties' situation reports
+    # that are late or due (no query for those who do not report).
+    late_reports, due_reports = late_and_due_soon(access)
     return render(
         request,
         "partnerships/home.html",
         {
             "my_organisations": my_orgs,
             "reports_deviations": bool(member_reporting_ids(access)),
+            "late_reports": late_reports,
+            "due_reports": due_reports,
             "breadcrumbs": crumbs,
         },
     )

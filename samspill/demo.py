@@ -19,4 +19,7 @@ def build_all() -> dict[str, User]:
         from deviations.demo import build_deviations_demo
 
         build_deviations_demo()
+        from crisis.demo import build_crisis_demo
+
+        build_crisis_demo()
     return people

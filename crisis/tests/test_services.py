@@ -353,3 +353,19 @@ def test_the_hospital_reports_on_its_own_lines(people: Any) -> None:
     assert report.status == Report.Status.SUBMITTED
     assert report.values.get(indicator__code="innlagte").number == 7
     assert not report.values.filter(indicator__code="smitte-institusjon").exists()
+
+
+def test_a_late_retry_of_an_earlier_submit_changes_nothing(people: Any) -> None:
+    crisis = make_crisis(people.sara)
+    first_key = uuid.uuid4()
+    first = _submit(crisis, levanger(), kommune_values(), people.lena, client_key=first_key)
+    second = _submit(
+        crisis, levanger(), kommune_values(smittetall="9"), people.lena, client_key=uuid.uuid4()
+    )
+    retried = _submit(crisis, levanger(), kommune_values(), people.lena, client_key=first_key)
+    assert retried.pk == first.pk == second.pk
+    assert retried.values.get(indicator__code="smittetall").number == 9
+    assert ReportRevision.objects.filter(report=first).count() == 2
+    # Another party's key is not this party's report.
+    other = _submit(crisis, namsos(), kommune_values(), people.nils, client_key=first_key)
+    assert other.organisation == namsos()

@@ -21,6 +21,8 @@ from partnerships.services import invite
 BASE = 9
 PINNED = {
     # + organisations of the person, whether they let all members report deviations
+    #   (the late/due situation reports cost nothing for those who do not report,
+    #   like the secretariat; crisis/tests/test_pages.py pins them for a reporter)
     "/hnt/intern/": BASE + 2,
     # + memberships with person and organisation, open invitations, organisations (filter)
     "/hnt/intern/personer/": BASE + 3,

@@ -1,0 +1,387 @@
+"""The shared situational picture of a crisis, the partnership level the
+coordination group declares over the computed one, and the action cards.
+
+Every crisis viewer (``VIEW_CRISIS``: coordinators, leaders, observers such as
+Statsforvalteren, the secretariat) reads the picture and the action cards;
+only the secretariat (``MANAGE_CRISIS``) declares the partnership level and
+edits the cards. Observers see no forms. Outsiders get 404, insiders who may
+not read crises 403, read-only viewers 403 on every POST.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages as flash
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.forms import GuardedForm
+from core.services import error_text
+from crisis import charts, dashboard, periods, services
+from crisis.access import get_crisis, reporting_organisation_ids
+from crisis.models import LEVELS, ActionCard, Crisis
+from partnerships.access import PartnershipAccess, request_access
+from partnerships.capabilities import Capability
+from partnerships.views import Crumb, insider_view, staff_crumbs
+
+LEVEL_CHOICES = [(str(n), label) for n, label in LEVELS]
+
+
+# --- Forms ----------------------------------------------------------------------------
+
+
+class PictureFilterForm(forms.Form):
+    """The period, region and trend indicator of the picture (GET)."""
+
+    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
+    indicator = forms.ChoiceField(label=gettext_lazy("Trend per region for"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        period_choices: list[tuple[str, str]],
+        region_choices: list[tuple[str, str]],
+        indicator_choices: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices  # type: ignore[attr-defined]
+        self.fields["region"].choices = [  # type: ignore[attr-defined]
+            ("", _("All regions")),
+            *region_choices,
+        ]
+        self.fields["indicator"].choices = indicator_choices  # type: ignore[attr-defined]
+
+
+class PartnershipLevelForm(GuardedForm):
+    """The coordination group's level for the whole partnership in a period;
+    blank takes a declared level back."""
+
+    period = forms.DateField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(
+        label=gettext_lazy("Declared level"),
+        choices=[("", gettext_lazy("None – the computed level counts")), *LEVEL_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Why the partnership is at this level. Required with a level."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("level") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for the declared level."))
+        return data
+
+
+class ActionCardForm(GuardedForm):
+    """What the parties do at one level."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    actions = forms.CharField(
+        label=gettext_lazy("Actions"),
+        help_text=gettext_lazy("What the parties and the coordination group do at this level."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+# --- Helpers --------------------------------------------------------------------------
+
+
+def _url_or_none(name: str, *args: Any) -> str | None:
+    """A link to a page another part of the crisis module may not have yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _crumbs(request: HttpRequest, crisis: Crisis, *extra: Crumb) -> list[Crumb]:
+    slug = request_access(request).partnership.slug
+    return staff_crumbs(
+        request,
+        (_("Crisis preparedness"), _url_or_none("crisis:index", slug)),
+        (crisis.name, _url_or_none("crisis:crisis", slug, crisis.pk)),
+        *extra,
+    )
+
+
+def latest_period(crisis: Crisis) -> datetime.date:
+    """The last period one may look at: the running one while the crisis is
+    active, its last reporting period once stood down."""
+    if crisis.status == Crisis.Status.ACTIVE:
+        return periods.align(crisis.form, timezone.localdate())
+    return periods.reporting_period(crisis)
+
+
+def chosen_period(crisis: Crisis, raw: str | None) -> datetime.date:
+    """The period asked for (any day in it), or the reporting period when the
+    value is missing, not a date or outside the crisis."""
+    default = periods.reporting_period(crisis)
+    if not raw:
+        return default
+    try:
+        day = periods.align(crisis.form, datetime.date.fromisoformat(raw))
+    except ValueError:
+        return default
+    if day < periods.align(crisis.form, crisis.starts_on) or day > latest_period(crisis):
+        return default
+    return day
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _dashboard_url(crisis: Crisis, period: datetime.date) -> str:
+    url = reverse("crisis:dashboard", args=[crisis.partnership.slug, crisis.pk])
+    return f"{url}?period={period.isoformat()}"
+
+
+def _charts(picture: dashboard.Picture) -> dict[str, Any]:
+    """The SVG charts (no queries): one per key indicator, one per region for
+    the chosen indicator, the levels and the completeness per period."""
+    trends = [
+        charts.line_chart(
+            trend.key,
+            trend.title,
+            trend.labels,
+            [charts.Line(s.name, s.values) for s in trend.series],
+            unit=trend.unit,
+            periods=trend.periods,
+            minimum_top=100 if trend.unit == "%" else 0,
+        )
+        for trend in picture.trends
+    ]
+    region = picture.region_trend
+    region_chart = (
+        charts.line_chart(
+            region.key,
+            region.title,
+            region.labels,
+            [charts.Line(s.name, s.values) for s in region.series],
+            unit=region.unit,
+            periods=region.periods,
+            minimum_top=100 if region.unit == "%" else 0,
+        )
+        if region
+        else None
+    )
+    points = picture.level_trend
+    labels = [p.label for p in points]
+    days = [p.period_start for p in points]
+    level_chart = charts.line_chart(
+        "levels",
+        _("Parties per level"),
+        labels,
+        [charts.Line(str(name), [p.counts[n] for p in points]) for n, name in LEVELS],
+        periods=days,
+    )
+    completeness_chart = charts.line_chart(
+        "completeness",
+        _("Reports submitted of those expected"),
+        labels,
+        [charts.Line(_("Submitted, %"), [p.share for p in points])],
+        unit="%",
+        periods=days,
+        minimum_top=100,
+        extra=[
+            charts.Line(_("Submitted"), [p.submitted for p in points]),
+            charts.Line(_("Expected"), [p.expected for p in points]),
+        ],
+    )
+    return {
+        "trend_charts": trends,
+        "region_chart": region_chart,
+        "level_chart": level_chart,
+        "completeness_chart": completeness_chart,
+    }
+
+
+def _render_dashboard(
+    request: HttpRequest,
+    access: PartnershipAccess,
+    crisis: Crisis,
+    period: datetime.date,
+    *,
+    declare_form: PartnershipLevelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    region_id = _int(request.GET.get("region"))
+    picture = dashboard.picture(
+        crisis,
+        period,
+        region_id=region_id,
+        viewer_own=reporting_organisation_ids(access),
+        indicator=request.GET.get("indicator") or None,
+    )
+    can_manage = access.can(Capability.MANAGE_CRISIS)
+    if can_manage and declare_form is None:
+        declared = picture.declared
+        declare_form = PartnershipLevelForm(
+            auto_id="declare-%s",
+            initial={
+                "period": period,
+                "level": str(declared.level) if declared else "",
+                "reason": declared.reason if declared else "",
+            },
+        )
+    period_choices = [
+        (day.isoformat(), f"{dashboard.period_label(crisis, day)} ({day:%d.%m.%Y})")
+        for day in reversed(periods.periods(crisis, until=latest_period(crisis)))
+    ]
+    filter_form = PictureFilterForm(
+        {
+            "period": period.isoformat(),
+            "region": str(picture.region.id) if picture.region else "",
+            "indicator": picture.trend_indicator.code if picture.trend_indicator else "",
+        },
+        period_choices=period_choices,
+        region_choices=[(str(r.id), r.name) for r in picture.regions],
+        indicator_choices=[(c.code, c.name) for c in picture.columns if c.is_numeric],
+    )
+    filter_form.is_valid()
+    return render(
+        request,
+        "crisis/dashboard.html",
+        {
+            "crisis": crisis,
+            "picture": picture,
+            "filter_form": filter_form,
+            "declare_form": declare_form if can_manage else None,
+            "can_manage": can_manage,
+            "level_choices": LEVELS,
+            **_charts(picture),
+            "breadcrumbs": _crumbs(request, crisis, (_("Situational picture"), None)),
+        },
+        status=status,
+    )
+
+
+# --- Views ----------------------------------------------------------------------------
+
+
+@insider_view
+@require_http_methods(["GET"])
+def dashboard_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The shared picture for a period (``?period=yyyy-mm-dd``, default the
+    reporting period) and optionally one region (``?region=<id>``), live
+    from the submitted reports."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    period = chosen_period(crisis, request.GET.get("period"))
+    return _render_dashboard(request, access, crisis, period)
+
+
+@insider_view
+@require_POST
+def declare_partnership_level(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The secretariat declares (or takes back) the partnership's level for a
+    period; back to the picture of the same period."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    access.require(Capability.MANAGE_CRISIS)
+    form = PartnershipLevelForm(request.POST, auto_id="declare-%s")
+    period = chosen_period(crisis, request.POST.get("period"))
+    if form.is_valid():
+        period = chosen_period(crisis, form.cleaned_data["period"].isoformat())
+        try:
+            services.declare_partnership_level(
+                crisis,
+                period,
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            if form.cleaned_data["level"]:
+                flash.success(request, _("The partnership level was declared."))
+            else:
+                flash.success(request, _("The declared level was taken back."))
+            return redirect(_dashboard_url(crisis, period))
+    return _render_dashboard(request, access, crisis, period, declare_form=form, status=400)
+
+
+@insider_view
+@require_http_methods(["GET", "POST"])
+def action_cards(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The action card of each level: read by every crisis viewer, changed
+    by the secretariat (one level per POST, ``level`` says which)."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    can_manage = access.can(Capability.MANAGE_CRISIS)
+    cards = {c.level: c for c in ActionCard.objects.filter(partnership=access.partnership)}
+    bound: dict[int, ActionCardForm] = {}
+    status = 200
+    if request.method == "POST":
+        access.require(Capability.MANAGE_CRISIS)
+        level = _int(request.POST.get("level"))
+        if level not in dict(LEVELS):
+            return HttpResponseBadRequest()
+        assert level is not None
+        form = ActionCardForm(request.POST, prefix=f"level{level}")
+        if form.is_valid():
+            ActionCard.objects.update_or_create(
+                partnership=access.partnership,
+                level=level,
+                defaults={
+                    "title": form.cleaned_data["title"].strip(),
+                    "actions": form.cleaned_data["actions"].strip(),
+                },
+            )
+            flash.success(request, _("The action card was saved."))
+            url = reverse("crisis:action_cards", args=[partnership_slug, crisis.pk])
+            return redirect(f"{url}#level-{level}")
+        bound[level] = form
+        status = 400
+    entries = []
+    for level, name in LEVELS:
+        card = cards.get(level)
+        form_for_level = bound.get(level)
+        if form_for_level is None and can_manage:
+            form_for_level = ActionCardForm(
+                prefix=f"level{level}",
+                initial={"title": card.title, "actions": card.actions} if card else None,
+            )
+        entries.append({"level": level, "name": name, "card": card, "form": form_for_level})
+    return render(
+        request,
+        "crisis/dashboard_action_cards.html",
+        {
+            "crisis": crisis,
+            "entries": entries,
+            "can_manage": can_manage,
+            "breadcrumbs": _crumbs(
+                request,
+                crisis,
+                (
+                    _("Situational picture"),
+                    _dashboard_url(crisis, periods.reporting_period(crisis)),
+                ),
+                (_("Action cards"), None),
+            ),
+        },
+        status=status,
+    )
