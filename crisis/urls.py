@@ -3,7 +3,7 @@ keeps its own URL list."""
 
 from __future__ import annotations
 
-from crisis import coordination_urls, dashboard_urls, export_urls, report_urls
+from crisis import coordination_urls, dashboard_urls, export_urls, report_urls, settings_urls
 
 app_name = "crisis"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *dashboard_urls.urlpatterns,
     *coordination_urls.urlpatterns,
     *export_urls.urlpatterns,
+    *settings_urls.urlpatterns,
 ]

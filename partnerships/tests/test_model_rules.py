@@ -103,7 +103,8 @@ def test_roles_map_to_capabilities_in_one_table() -> None:
     assert set(ROLE_CAPABILITIES) == set(Role)
     assert Capability.MANAGE_PEOPLE in ROLE_CAPABILITIES[Role.SECRETARIAT]
     assert Capability.MANAGE_PEOPLE not in ROLE_CAPABILITIES[Role.COORDINATOR]
-    assert ROLE_CAPABILITIES[Role.OBSERVER] == {Capability.VIEW_INTERNAL}
+    # Observers (Statsforvalteren) read the internal pages and the crisis picture.
+    assert ROLE_CAPABILITIES[Role.OBSERVER] == {Capability.VIEW_INTERNAL, Capability.VIEW_CRISIS}
 
 
 VISIBILITY_CASES = [
