@@ -421,7 +421,11 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
     token = _token(request)
     crisis = _crisis(token, crisis_id)
     organisation = token.organisation
-    done = Report.objects.filter(crisis=crisis, client_key=payload.client_key).first()
+    done = (
+        Report.objects.filter(crisis=crisis)
+        .filter(Q(client_key=payload.client_key) | Q(revisions__client_key=payload.client_key))
+        .first()
+    )
     if done is not None:
         if done.organisation_id != organisation.pk or done.period_start != payload.period:
             return Status(400, {"detail": _("This client key was used for another report.")})
@@ -449,7 +453,9 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
             errors = refused.message_dict
             return Status(422, {"detail": error_text(refused), "errors": errors})
         return Status(400, {"detail": error_text(refused)})
-    return Status(201, _report_out(crisis, report, organisation))
+    # A repeat that arrived while the first request was still saving is a
+    # repeat too: the service hands back the report that request saved.
+    return Status(200 if report.repeated else 201, _report_out(crisis, report, organisation))
 
 
 @router.get(

@@ -317,6 +317,10 @@ class Report(VersionedModel):
     unlocked_until = models.DateTimeField(null=True, blank=True)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
 
+    # Set (not stored) when a save returned the report a request with the
+    # same client key already saved: the caller answers "repeat", not "new".
+    repeated = False
+
     class Meta:
         verbose_name = _("situation report")
         verbose_name_plural = _("situation reports")

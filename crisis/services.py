@@ -423,18 +423,22 @@ def prefill(
     return values_by_key(last) if last else ({}, {})
 
 
-def _already_done(
+def already_done(
     crisis: Crisis, organisation: Organisation, start: datetime.date, client_key: uuid.UUID | None
 ) -> Report | None:
-    """The report a request with this key already saved, if any."""
+    """The report a request with this key already saved, if any, marked
+    ``repeated``."""
     if client_key is None:
         return None
-    return Report.objects.filter(
+    done = Report.objects.filter(
         Q(client_key=client_key) | Q(revisions__client_key=client_key),
         crisis=crisis,
         organisation=organisation,
         period_start=start,
     ).first()
+    if done is not None:
+        done.repeated = True
+    return done
 
 
 def _locked_message() -> str:
@@ -493,7 +497,7 @@ def save_report(
     comments = comments or {}
     moment = now or timezone.now()
     _check_can_report(crisis, organisation, start, moment)
-    done = _already_done(crisis, organisation, start, client_key)
+    done = already_done(crisis, organisation, start, client_key)
     if done is not None:
         return done
     existing = Report.objects.filter(
@@ -523,6 +527,8 @@ def save_report(
             report.client_key == client_key
             or report.revisions.filter(client_key=client_key).exists()
         ):
+            # The same request, carried out meanwhile (a double submit).
+            report.repeated = True
             return report
         if is_locked(crisis, report, organisation, start, moment):
             raise ValidationError(_locked_message())
@@ -606,7 +612,7 @@ def report_no_change(
     """Submit the party's last report's values again for this period ("no
     change since the last report"); refused if there is no earlier report
     or it would not pass today's form."""
-    done = _already_done(crisis, organisation, start, client_key)
+    done = already_done(crisis, organisation, start, client_key)
     if done is not None:
         return done
     if Report.objects.filter(

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text
@@ -109,6 +109,7 @@ class CrisisRow:
 
 
 @insider_view
+@require_safe
 def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Active and stood-down crises; for each active one, the reporting
     period and the person's own parties' report for it.
@@ -152,8 +153,8 @@ def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @insider_view
+@require_http_methods(["GET", "POST"])
 def open_crisis(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Open a crisis (the secretariat). The Covid-19 form is installed the
     first time the page is used if the partnership has no form yet."""
@@ -194,8 +195,8 @@ def open_crisis(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @insider_view
+@require_http_methods(["GET", "POST"])
 def stand_down(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     """Stand a crisis down, after a confirmation page (the secretariat)."""
     access = request_access(request)
@@ -220,6 +221,7 @@ def stand_down(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
 
 
 @insider_view
+@require_safe
 def crisis_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     """A crisis: what it covers, its form and schedule, the links to the
     shared picture, and the person's own parties' reports period by period.
@@ -400,8 +402,8 @@ def _sections(
     return sections
 
 
-@require_http_methods(["GET", "POST"])
 @insider_view
+@require_http_methods(["GET", "POST"])
 def report_form(
     request: HttpRequest, partnership_slug: str, pk: int, org_pk: int, day: str
 ) -> HttpResponse:
@@ -502,8 +504,8 @@ def report_form(
     )
 
 
-@require_POST
 @insider_view
+@require_POST
 def no_change(
     request: HttpRequest, partnership_slug: str, pk: int, org_pk: int, day: str
 ) -> HttpResponse:
@@ -755,14 +757,15 @@ def _report_page(
 
 
 @insider_view
+@require_safe
 def report_view(
     request: HttpRequest, partnership_slug: str, pk: int, org_pk: int, day: str
 ) -> HttpResponse:
     return _report_page(request, _target(request, pk, org_pk, day, own_only=False))
 
 
-@require_POST
 @insider_view
+@require_POST
 def declare_level(
     request: HttpRequest, partnership_slug: str, pk: int, org_pk: int, day: str
 ) -> HttpResponse:
@@ -812,8 +815,8 @@ def _report_for_unlock(target: Target, by: Any) -> Report:
     return report
 
 
-@require_http_methods(["GET", "POST"])
 @insider_view
+@require_http_methods(["GET", "POST"])
 def unlock(
     request: HttpRequest, partnership_slug: str, pk: int, org_pk: int, day: str
 ) -> HttpResponse:

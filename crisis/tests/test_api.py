@@ -333,6 +333,20 @@ def test_the_same_client_key_twice_makes_one_report(setup: dict[str, Any]) -> No
     assert third.json()["values"]["smittetall"] == "4"
 
 
+def test_a_late_retry_of_an_earlier_submit_is_a_repeat(setup: dict[str, Any]) -> None:
+    crisis = setup["crisis"]
+    token = setup["tokens"]["levanger"]
+    first = body(crisis)
+    assert post(Client(), crisis, first, token).status_code == 201
+    second = body(crisis, kommune_values(smittetall="9"))
+    assert post(Client(), crisis, second, token).status_code == 201
+    late = post(Client(), crisis, first, token)
+    assert late.status_code == 200
+    assert late.json()["values"]["smittetall"] == "9"
+    report = Report.objects.get(crisis=crisis, organisation=levanger())
+    assert ReportRevision.objects.filter(report=report).count() == 2
+
+
 def test_another_partys_client_key_is_refused_without_showing_its_report(
     setup: dict[str, Any],
 ) -> None:

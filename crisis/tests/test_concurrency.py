@@ -44,6 +44,8 @@ def test_a_double_submit_at_the_same_moment_makes_one_report(transactional_db: A
     results = _race(submit, submit, submit)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({r.pk for r in results}) == 1
+    # One request saved it; the others are told they repeated it.
+    assert sorted(r.repeated for r in results) == [False, True, True]
     assert Report.objects.filter(crisis=crisis).count() == 1
     assert ReportRevision.objects.filter(report__crisis=crisis).count() == 1
 

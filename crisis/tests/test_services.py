@@ -176,6 +176,7 @@ def test_a_double_submit_makes_one_report_and_one_revision(people: Any) -> None:
         crisis, levanger(), kommune_values(), people.lena, client_key=key, expected_version=0
     )
     assert first.pk == again.pk
+    assert (first.repeated, again.repeated) == (False, True)
     assert Report.objects.filter(crisis=crisis).count() == 1
     assert ReportRevision.objects.filter(report=first).count() == 1
 
@@ -364,6 +365,7 @@ def test_a_late_retry_of_an_earlier_submit_changes_nothing(people: Any) -> None:
     )
     retried = _submit(crisis, levanger(), kommune_values(), people.lena, client_key=first_key)
     assert retried.pk == first.pk == second.pk
+    assert retried.repeated and not second.repeated
     assert retried.values.get(indicator__code="smittetall").number == 9
     assert ReportRevision.objects.filter(report=first).count() == 2
     # Another party's key is not this party's report.
