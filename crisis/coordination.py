@@ -616,37 +616,46 @@ def generate_agenda(
         raise ValidationError(_("There is no such reporting period in this crisis."))
     if region is not None and not _region_allowed(crisis, region):
         raise ValidationError(_("Choose one of the crisis's regions."))
-    with transaction.atomic():
-        # One generator at a time per crisis (PostgreSQL), so two clicks make one meeting.
-        list(Crisis.objects.select_for_update().filter(pk=crisis.pk).values_list("pk"))
-        existing = (
-            CoordinationMeeting.objects.filter(
-                crisis=crisis, period_start=period_start, region=region
+    try:
+        with transaction.atomic():
+            # One generator at a time per crisis (PostgreSQL), so two clicks make one meeting.
+            list(Crisis.objects.select_for_update().filter(pk=crisis.pk).values_list("pk"))
+            existing = (
+                CoordinationMeeting.objects.filter(
+                    crisis=crisis, period_start=period_start, region=region
+                )
+                .select_related("meeting")
+                .first()
             )
-            .select_related("meeting")
-            .first()
-        )
-        if existing is not None:
-            return existing
-        from councils.services import add_to_agenda, create_case, plan_meeting
+            if existing is not None:
+                return existing
+            from councils.services import add_to_agenda, create_case, plan_meeting
 
-        snap = snapshot(crisis, period_start, region=region)
-        meeting = plan_meeting(
-            council, starts_at=starts_at, title=meeting_title(crisis, period_start, region)
-        )
-        for key, kind, title, text in papers(snap):
-            case, _created = create_case(
-                council=council,
-                title=title,
-                by=by if getattr(by, "pk", None) else None,
-                visibility=Visibility.COUNCIL,
-                background=text,
-                client_key=uuid.uuid5(client_key, key) if client_key else None,
+            snap = snapshot(crisis, period_start, region=region)
+            meeting = plan_meeting(
+                council, starts_at=starts_at, title=meeting_title(crisis, period_start, region)
             )
-            add_to_agenda(meeting, case, kind)
-        return CoordinationMeeting.objects.create(
-            crisis=crisis, meeting=meeting, period_start=period_start, region=region
-        )
+            for key, kind, title, text in papers(snap):
+                case, _created = create_case(
+                    council=council,
+                    title=title,
+                    by=by if getattr(by, "pk", None) else None,
+                    visibility=Visibility.COUNCIL,
+                    background=text,
+                    client_key=uuid.uuid5(client_key, key) if client_key else None,
+                )
+                add_to_agenda(meeting, case, kind)
+            return CoordinationMeeting.objects.create(
+                crisis=crisis, meeting=meeting, period_start=period_start, region=region
+            )
+    except IntegrityError:
+        # Another request made it meanwhile (the unique constraint caught it).
+        found = CoordinationMeeting.objects.filter(
+            crisis=crisis, period_start=period_start, region=region
+        ).first()
+        if found is None:
+            raise
+        return found
 
 
 # --- The crisis log ------------------------------------------------------------------

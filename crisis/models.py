@@ -514,5 +514,21 @@ class CoordinationMeeting(models.Model):
         Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    class Meta:
+        # One generated meeting per crisis, period and region (or whole crisis),
+        # on SQLite as well as PostgreSQL.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis", "period_start", "region"],
+                condition=models.Q(region__isnull=False),
+                name="crisis_one_regional_meeting_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["crisis", "period_start"],
+                condition=models.Q(region__isnull=True),
+                name="crisis_one_meeting_per_period",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.crisis} {self.period_start}"

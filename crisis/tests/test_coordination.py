@@ -208,6 +208,25 @@ def test_generating_again_returns_the_same_meeting(people: Any) -> None:
     assert Meeting.objects.filter(crisis_link__crisis=crisis).count() == 1
 
 
+def test_the_database_holds_one_meeting_per_period_and_region(people: Any) -> None:
+    """What keeps two generators at the same instant to one meeting on
+    SQLite too: the unique constraints (the generator returns the first)."""
+    from django.db import IntegrityError, transaction
+
+    crisis = make_crisis(people.sara)
+    start = with_reports(people, crisis)
+    whole = generate(crisis, start, people.sara)
+    regional = generate(crisis, start, people.sara, region=region("Værnesregionen"))
+    for made in (whole, regional):
+        other = Meeting.objects.create(
+            council=made.meeting.council, starts_at=made.meeting.starts_at, title="Kopi"
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CoordinationMeeting.objects.create(
+                crisis=crisis, meeting=other, period_start=start, region=made.region
+            )
+
+
 def test_a_regional_meeting_takes_only_the_regions_parties(people: Any) -> None:
     crisis = make_crisis(people.sara)
     start = with_reports(people, crisis)
