@@ -18,33 +18,23 @@ stream them, however many there are.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import itertools
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_lines, safe_cell
 from crisis import periods, services
 from crisis.models import Crisis, Indicator, Report, ReportForm, Value
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 T = Indicator.ValueType
 NUMERIC = {T.INTEGER, T.DECIMAL, T.PERCENT}
-
-
-def safe_cell(value: Any) -> str:
-    """A cell as text, with ``'`` before anything a spreadsheet would run."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 # --- Which values ------------------------------------------------------------------
@@ -166,19 +156,9 @@ def rows(crisis: Crisis, values: QuerySet[Value]) -> Iterator[list[str]]:
         ]
 
 
-class _Echo:
-    """A file-like object that hands back what is written (for streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(crisis: Crisis, values: QuerySet[Value]) -> Iterator[str]:
     """The CSV, line by line: a BOM first so Excel reads UTF-8."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows(crisis, values):
-        yield writer.writerow(row)
+    return csv_lines(rows(crisis, values))
 
 
 # --- DHIS2 -----------------------------------------------------------------------

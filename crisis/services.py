@@ -423,22 +423,14 @@ def prefill(
     return values_by_key(last) if last else ({}, {})
 
 
-def already_done(
-    crisis: Crisis, organisation: Organisation, start: datetime.date, client_key: uuid.UUID | None
-) -> Report | None:
-    """The report a request with this key already saved, if any, marked
-    ``repeated``."""
-    if client_key is None:
-        return None
-    done = Report.objects.filter(
-        Q(client_key=client_key) | Q(revisions__client_key=client_key),
-        crisis=crisis,
-        organisation=organisation,
-        period_start=start,
-    ).first()
-    if done is not None:
-        done.repeated = True
-    return done
+def is_repeat(report: Report | None, client_key: uuid.UUID | None) -> bool:
+    """Whether a request with this key already saved this report (the key
+    of its latest save, or of one of its submissions)."""
+    if report is None or client_key is None:
+        return False
+    return report.client_key == client_key or (
+        report.revisions.filter(client_key=client_key).exists()
+    )
 
 
 def _locked_message() -> str:
@@ -497,12 +489,12 @@ def save_report(
     comments = comments or {}
     moment = now or timezone.now()
     _check_can_report(crisis, organisation, start, moment)
-    done = already_done(crisis, organisation, start, client_key)
-    if done is not None:
-        return done
     existing = Report.objects.filter(
         crisis=crisis, organisation=organisation, period_start=start
     ).first()
+    if existing is not None and is_repeat(existing, client_key):
+        existing.repeated = True
+        return existing
     if is_locked(crisis, existing, organisation, start, moment):
         raise ValidationError(_locked_message())
     lines = lines_for(crisis.form, organisation)
@@ -523,10 +515,7 @@ def save_report(
                 False,
             )
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if client_key is not None and (
-            report.client_key == client_key
-            or report.revisions.filter(client_key=client_key).exists()
-        ):
+        if is_repeat(report, client_key):
             # The same request, carried out meanwhile (a double submit).
             report.repeated = True
             return report
@@ -612,12 +601,13 @@ def report_no_change(
     """Submit the party's last report's values again for this period ("no
     change since the last report"); refused if there is no earlier report
     or it would not pass today's form."""
-    done = already_done(crisis, organisation, start, client_key)
-    if done is not None:
-        return done
-    if Report.objects.filter(
-        crisis=crisis, organisation=organisation, period_start=start, status=Report.Status.SUBMITTED
-    ).exists():
+    existing = Report.objects.filter(
+        crisis=crisis, organisation=organisation, period_start=start
+    ).first()
+    if existing is not None and is_repeat(existing, client_key):
+        existing.repeated = True
+        return existing
+    if existing is not None and existing.status == Report.Status.SUBMITTED:
         raise ValidationError(
             _("This period's report has been submitted. Change it in the form instead.")
         )

@@ -9,19 +9,17 @@ separator for Norwegian Excel); both read the rows with one query.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterator
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import csv_lines, safe_cell
 from deviations.models import SECTION_6_2_POINTS, Deviation
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 
 
@@ -48,14 +46,6 @@ def columns() -> list[str]:
         _("Cause"),
         _("Measures"),
     ]
-
-
-def safe_cell(value: Any) -> str:
-    """A cell as text, with ``'`` before anything a spreadsheet would run."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _date(value: datetime.datetime | datetime.date | None) -> str:
@@ -110,19 +100,9 @@ def rows(deviations: QuerySet[Deviation]) -> Iterator[list[str]]:
         ]
 
 
-class _Echo:
-    """A file-like object that hands back what is written (for streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(deviations: QuerySet[Deviation]) -> Iterator[str]:
     """The CSV, line by line: a BOM first so Excel reads UTF-8."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows(deviations):
-        yield writer.writerow(row)
+    return csv_lines(rows(deviations))
 
 
 def xlsx_bytes(deviations: QuerySet[Deviation]) -> bytes:

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from conftest import log_in
+from core.spreadsheets import safe_cell
 from crisis import services
 from crisis.catalogue import ensure_covid_form
-from crisis.exports import dhis2_period, safe_cell
+from crisis.exports import dhis2_period
 from crisis.models import (
     Crisis,
     FormIndicator,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from deviations.exports import safe_cell
+from core.spreadsheets import safe_cell
 from deviations.models import Deviation
 from deviations.tests.test_statistics import build_dataset, make_deviation, org, trust
 from partnerships.models import Partnership
