@@ -7,7 +7,7 @@ STAMPS := .stamps
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup assets messages messages-update lint check-deploy clean
+.PHONY: run test test-dates setup assets messages messages-update lint check-deploy clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 12) else "Samspill needs Python 3.12 (see .python-version)")'
@@ -49,6 +49,17 @@ lint: $(STAMPS)/python
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite (browser tests left out) with the clock started, demo included,
+# at the moments where calendars break: 23:30 in Oslo on New Year's Eve, a
+# leap day, and 02:30 in Oslo before the autumn clock change (the first of two).
+TEST_DATES ?= 2026-12-31T22:30:00+00:00 2028-02-29T11:00:00+00:00 2026-10-25T00:30:00+00:00
+
+test-dates: setup
+	@for moment in $(TEST_DATES); do \
+		echo "== pytest with the clock at $$moment"; \
+		SAMSPILL_TEST_CLOCK=$$moment $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) || exit 1; \
+	done
 
 check-deploy: setup
 	SAMSPILL_PRODUCTION=true \

@@ -10,10 +10,17 @@ The named people are the demo partnership's users, built through the same
 - ``tor``    coordinator, Trondheim (other partnership only)
 - ``petter`` secretariat, other partnership
 - ``otto``   an outsider: an account with no role anywhere
+
+``SAMSPILL_TEST_CLOCK`` (an ISO 8601 moment with its offset, e.g.
+``2026-12-31T22:30:00+00:00``) starts the whole session, demo included, at
+that moment with time-machine; the clock then runs on as a real one would.
+``make test-dates`` runs the suite so at the moments where calendars break.
 """
 
 from __future__ import annotations
 
+import datetime
+import os
 from types import SimpleNamespace
 from typing import Any
 
@@ -21,6 +28,30 @@ import pytest
 from django.test import Client
 
 from core.tests.report import FIGURES
+
+SESSION_CLOCK = "SAMSPILL_TEST_CLOCK"
+
+
+def pytest_configure(config: Any) -> None:
+    moment = os.environ.get(SESSION_CLOCK, "").strip()
+    if not moment:
+        return
+    import time_machine
+
+    try:
+        start = datetime.datetime.fromisoformat(moment)
+    except ValueError as error:
+        raise pytest.UsageError(f"{SESSION_CLOCK}={moment!r}: {error}") from None
+    if start.tzinfo is None:
+        raise pytest.UsageError(f"{SESSION_CLOCK}={moment!r} needs an offset, e.g. +00:00")
+    traveller = time_machine.travel(start, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: Any) -> str | None:
+    moment = os.environ.get(SESSION_CLOCK, "").strip()
+    return f"clock: started at {moment} (time-machine, ticking)" if moment else None
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,14 @@
 """A believable year of councils, seats, meetings and cases for the demo
-partnership (this year, relative to today). Idempotent. All people invented."""
+partnership, relative to today. Idempotent. All people invented.
+
+The year is a rolling one, so that the demo looks the same on any day: ten
+months of meetings behind today and a few ahead, on Thursdays counted from the
+Thursday of this week. On every day of the year, then, the councils have held
+meetings with published minutes, each council's latest held meeting waits for
+its minutes, the next meeting has its notice out with cases on the agenda, and
+the ones after it are planned with cases. A later run keeps the dates of the
+first (it finds them from the first ASU meeting) and only moves the statuses
+on."""
 
 from __future__ import annotations
 
@@ -77,32 +86,36 @@ OBSERVER_PEOPLE = [
     ("Brukerrepresentant (demo)", ("Brita", "Brukerrepresentant", "brita@bruker.example")),
 ]
 
-# (month, day, council, title of joint meeting or "")
+# (weeks from the Thursday of this week, council, title of joint meeting or "").
+# The first ASU meeting comes first: a later run finds the schedule from it.
 MEETINGS = [
-    (1, 22, "asu", ""),
-    (2, 12, "psu", ""),
-    (3, 19, "asu", ""),
-    (4, 23, "psu", ""),
-    (5, 28, "asu", ""),
-    (6, 11, "psu", "Fellesmøte PSU og ASU"),
-    (8, 27, "asu", ""),
-    (9, 17, "psu", ""),
-    (10, 22, "asu", ""),
-    (11, 26, "psu", ""),
-    (12, 10, "asu", ""),
-    (3, 5, "fagrad-psykisk-helse", ""),
-    (9, 3, "fagrad-psykisk-helse", ""),
-    (4, 16, "fagrad-eldre", ""),
-    (10, 8, "fagrad-eldre", ""),
+    (-44, "asu", ""),
+    (-39, "psu", ""),
+    (-34, "asu", ""),
+    (-29, "psu", ""),
+    (-24, "asu", ""),
+    (-19, "psu", "Fellesmøte PSU og ASU"),
+    (-14, "asu", ""),
+    (-9, "psu", ""),
+    (-4, "asu", ""),
+    (1, "psu", ""),
+    (6, "asu", ""),
+    (-32, "fagrad-psykisk-helse", ""),
+    (3, "fagrad-psykisk-helse", ""),
+    (-27, "fagrad-eldre", ""),
+    (9, "fagrad-eldre", ""),
 ]
+MEETING_WEEKDAY = 3  # Thursday
+MEETING_LOCATION = "Sykehuset Levanger, møterom Samhandling"
 
 # (key, council, title, visibility, public title, legal basis, background, proposal,
-#  [(meeting index in MEETINGS, handling)])
+#  [(meeting index in MEETINGS, handling)]). In titles, {year} is the year of
+#  the case's first meeting.
 CASES = [
     (
         "handlingsplan",
         "asu",
-        "Handlingsplan for samhandling 2026–2027",
+        "Handlingsplan for samhandling {year}–{next_year}",
         "public",
         "",
         "",
@@ -124,7 +137,7 @@ CASES = [
     (
         "budsjett",
         "asu",
-        "Budsjett for sekretariatet 2026",
+        "Budsjett for sekretariatet {year}",
         "partnership",
         "",
         "",
@@ -174,7 +187,7 @@ CASES = [
         "",
         "Kommunene melder at flere pasienter skrives ut med komplisert sårbehandling.",
         "ASU ber om en konsekvensvurdering før saken behandles videre.",
-        [(6, "discussion")],
+        [(6, "discussion"), (10, "decision")],
     ),
     (
         "kompetanseplan",
@@ -212,11 +225,11 @@ CASES = [
     (
         "arsrapport",
         "psu",
-        "Årsrapport 2025 for helsefellesskapet",
+        "Årsrapport {last_year} for helsefellesskapet",
         "public",
         "",
         "",
-        "Årsrapporten oppsummerer møter, vedtak, avtaler og avvik i 2025.",
+        "Årsrapporten oppsummerer møter, vedtak, avtaler og avvik i {last_year}.",
         "PSU godkjenner årsrapporten.",
         [(1, "decision")],
     ),
@@ -279,8 +292,7 @@ def _seat(
 def build_councils_demo(people: dict[str, User]) -> None:
     hnt = Partnership.objects.get(slug="hnt")
     today = timezone.localdate()
-    year = today.year
-    start = datetime.date(year - 1, 1, 1)
+    start = datetime.date(today.year - 1, 1, 1)
     councils: dict[str, Council] = {}
     for position, (slug, kind, name, short, parent, per_year, mandate) in enumerate(COUNCILS):
         council = Council.objects.filter(partnership=hnt, slug=slug).first()
@@ -351,9 +363,11 @@ def build_councils_demo(people: dict[str, User]) -> None:
     )
 
     zone = ZoneInfo(settings.TIME_ZONE)
+    anchor = _schedule_anchor(asu, today)
     meetings: list[Meeting] = []
-    for month, day, slug, title in MEETINGS:
-        starts = datetime.datetime(year, month, day, 9, 0, tzinfo=zone)
+    for weeks, slug, title in MEETINGS:
+        day = anchor + datetime.timedelta(weeks=weeks)
+        starts = datetime.datetime(day.year, day.month, day.day, 9, 0, tzinfo=zone)
         meeting = Meeting.objects.filter(council=councils[slug], starts_at=starts).first()
         if meeting is None:
             meeting = services.plan_meeting(
@@ -361,22 +375,24 @@ def build_councils_demo(people: dict[str, User]) -> None:
                 starts_at=starts,
                 ends_at=starts + datetime.timedelta(hours=5),
                 title=title,
-                location="Sykehuset Levanger, møterom Samhandling",
+                location=MEETING_LOCATION,
                 video_url="https://video.example/samspill-demo",
-                papers_deadline=(starts - datetime.timedelta(days=10)).date(),
+                papers_deadline=day - datetime.timedelta(days=10),
                 joint_with=[asu] if title else None,
             )
         meetings.append(meeting)
 
     for key, slug, title, visibility, public_title, basis, background, proposal, handled in CASES:
+        year = timezone.localtime(meetings[handled[0][0]].starts_at).year
+        names = {"year": year, "next_year": year + 1, "last_year": year - 1}
         case, _created = services.create_case(
             council=councils[slug],
-            title=title,
+            title=title.format(**names),
             by=None,
             visibility=visibility,
             public_title=public_title,
             legal_basis=basis,
-            background=background,
+            background=background.format(**names),
             assessment="Sekretariatet vurderer at saken er godt nok opplyst til behandling.",
             proposed_decision=proposal,
             client_key=uuid.uuid5(NAMESPACE, key),
@@ -408,6 +424,18 @@ def build_councils_demo(people: dict[str, User]) -> None:
 
     _minutes_demo(meetings, people, today)
     _followups_demo(hnt, councils, people, today)
+
+
+def _schedule_anchor(asu: Council, today: datetime.date) -> datetime.date:
+    """The Thursday the demo's meetings are counted from: this week's on the
+    first run, the same as the first run's on a later one."""
+    first_weeks = MEETINGS[0][0]
+    first = (
+        Meeting.objects.filter(council=asu, location=MEETING_LOCATION).order_by("starts_at").first()
+    )
+    if first is not None:
+        return timezone.localtime(first.starts_at).date() - datetime.timedelta(weeks=first_weeks)
+    return today + datetime.timedelta(days=MEETING_WEEKDAY - today.weekday())
 
 
 OTHER_OUTCOMES = {
@@ -473,7 +501,7 @@ FOLLOWUPS = [
         70,
     ),
     ("handlingsplan", "Handlingsplanen forankres i kommunenes planer", "5037", 90, "planned", 0),
-    ("arsrapport", "Årsrapport 2025 publiseres på nettsidene", None, -200, "done", 100),
+    ("arsrapport", "Årsrapporten publiseres på nettsidene", None, -200, "done", 100),
 ]
 
 

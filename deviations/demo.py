@@ -21,6 +21,7 @@ import datetime
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -790,13 +791,23 @@ class _Builder:
 
     def build(self) -> None:
         today = timezone.localdate(self.now)
+        # The named parties' open deviations count in their month, so that a
+        # whole month has 15 to 27 in all, whatever day the demo is built.
+        named = self._named_parties()
+        named_per_month = Counter(
+            (timezone.localtime(m).year, timezone.localtime(m).month) for m, _kw in named
+        )
+        # Nothing is submitted after now, nor before today began (a build
+        # just after midnight keeps today's reports in today's month).
+        latest = max(self.now - datetime.timedelta(minutes=10), _start_of(today))
         first = _add_months(today.replace(day=1), -MONTHS)
         month = first
         index = 0
         while month <= today:
             last_day = calendar.monthrange(month.year, month.month)[1]
             count = round(20 * SEASON[month.month] * (1.0 + 0.1 * index / MONTHS))
-            count = max(15, min(27, count + self.rng.randint(-3, 3)))
+            ceiling = 27 - named_per_month[(month.year, month.month)]
+            count = max(15, min(ceiling, count + self.rng.randint(-3, 3)))
             if month.year == today.year and month.month == today.month:
                 count = round(count * today.day / last_day)
             days = (min(month.replace(day=last_day), today) - month).days + 1
@@ -804,13 +815,13 @@ class _Builder:
                 day = month + datetime.timedelta(days=self.rng.randrange(days))
                 if day.weekday() >= 5 and self.rng.random() < 0.6:  # fewer at weekends
                     day = month + datetime.timedelta(days=self.rng.randrange(days))
-                submitted = self._datetime(day, 8, 16)
-                self.add(min(submitted, self.now - datetime.timedelta(minutes=10)))
+                self.add(min(self._datetime(day, 8, 16), latest))
             month = _add_months(month, 1)
             index += 1
-        self._named_parties()
+        for moment, kwargs in named:
+            self.add(moment, **kwargs)
 
-    def _named_parties(self) -> None:
+    def _named_parties(self) -> list[tuple[datetime.datetime, dict[str, Any]]]:
         """Open deviations the demo's named people can act on: Lena's
         Levanger has some reported and some received, the HF (Hanne) some to
         answer, one of them overdue."""
@@ -826,13 +837,24 @@ class _Builder:
             day = timezone.localdate(self.now) - datetime.timedelta(days=days)
             return self._datetime(day, 9, 14)
 
-        self.add(ago(2), direction="k2h", reporter=levanger, receiver=hf, status=S.SUBMITTED)
-        self.add(ago(9), direction="k2h", reporter=levanger, receiver=hf, status=S.IN_PROGRESS)
-        self.add(ago(17), direction="k2h", reporter=levanger, receiver=hf, status=S.ANSWERED)
-        self.add(ago(5), direction="h2k", reporter=hf, receiver=levanger, status=S.RECEIVED)
-        self.add(ago(30), direction="h2k", reporter=hf, receiver=levanger, status=S.IN_PROGRESS)
-        self.add(ago(4), direction="k2h", reporter=namsos, receiver=hf, status=S.SUBMITTED)
-        self.add(ago(28), direction="k2h", reporter=namsos, receiver=hf, status=S.RECEIVED)
+        def k2h(reporter: Organisation, status: str) -> dict[str, Any]:
+            return {"direction": "k2h", "reporter": reporter, "receiver": hf, "status": status}
+
+        return [
+            (ago(2), k2h(levanger, S.SUBMITTED)),
+            (ago(9), k2h(levanger, S.IN_PROGRESS)),
+            (ago(17), k2h(levanger, S.ANSWERED)),
+            (
+                ago(5),
+                {"direction": "h2k", "reporter": hf, "receiver": levanger, "status": S.RECEIVED},
+            ),
+            (
+                ago(30),
+                {"direction": "h2k", "reporter": hf, "receiver": levanger, "status": S.IN_PROGRESS},
+            ),
+            (ago(4), k2h(namsos, S.SUBMITTED)),
+            (ago(28), k2h(namsos, S.RECEIVED)),
+        ]
 
     def save(self) -> None:
         self.rows.sort(key=lambda d: d.submitted_at or self.now)
@@ -874,6 +896,10 @@ class _Builder:
                     )
                 )
         DeviationMessage.objects.bulk_create(messages, batch_size=500)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:

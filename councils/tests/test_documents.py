@@ -338,9 +338,15 @@ def test_unpublished_minutes_have_no_public_pdf(as_person: Any) -> None:
 
 
 def test_pdf_queries_do_not_grow_with_the_agenda(people: Any, as_person: Any) -> None:
+    # A meeting whose agenda already has a case: the "before" must list one.
     meeting = (
-        Meeting.objects.filter(council__partnership__slug="hnt", status=M.NOTICE_PUBLISHED)
+        Meeting.objects.filter(
+            council__partnership__slug="hnt",
+            status=M.NOTICE_PUBLISHED,
+            treatments__case__isnull=False,
+        )
         .select_related("council")
+        .distinct()
         .first()
     )
     assert meeting is not None

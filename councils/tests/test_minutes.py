@@ -67,11 +67,14 @@ def test_a_changed_decision_is_kept_apart_from_the_recommendation(people: Any) -
 
 
 def test_decisions_are_only_recorded_for_held_meetings(people: Any) -> None:
-    meeting = Meeting.objects.filter(
-        council__partnership__slug="hnt", status=M.NOTICE_PUBLISHED
-    ).first()
-    assert meeting is not None
-    item = meeting.treatments.exclude(case=None).select_related("case", "meeting").first()
+    item = (
+        Treatment.objects.filter(
+            meeting__council__partnership__slug="hnt", meeting__status=M.NOTICE_PUBLISHED
+        )
+        .exclude(case=None)
+        .select_related("case", "meeting")
+        .first()
+    )
     assert item is not None
     with pytest.raises(ValidationError):
         services.record_decision(item, adopted_as_recommended=True, adopted_text="", by=None)

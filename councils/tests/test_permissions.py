@@ -27,6 +27,7 @@ def _ids() -> dict[str, Any]:
     ).first()
     assert open_meeting is not None
     item = Treatment.objects.filter(meeting=open_meeting).exclude(case=None).first()
+    assert item is not None
     held = (
         Meeting.objects.filter(council__partnership__slug="hnt", status="held")
         .select_related("council")
@@ -52,7 +53,7 @@ def _ids() -> dict[str, Any]:
         "exempt": exempt.pk,
         "meeting": meeting.pk,
         "open_meeting": open_meeting.pk,
-        "item": item.pk if item else 0,
+        "item": item.pk,
         "seat": Appointment.objects.filter(council__slug="fagrad-eldre").first().pk,  # type: ignore[union-attr]
         "stolav_meeting": Meeting.objects.create(
             council=stolav_council, starts_at=timezone.now()

@@ -10,6 +10,8 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
+import time_machine
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -99,12 +101,26 @@ def test_both_directions_and_between_kommuner(hnt: Any) -> None:
     assert len({d.reporting_organisation_id for d in rows}) > 15
 
 
-def test_two_years_of_15_to_30_a_month(hnt: Any) -> None:
-    today = timezone.localdate()
-    per_month = Counter(
-        (timezone.localtime(d).year, timezone.localtime(d).month)
-        for d in _hnt(hnt).values_list("submitted_at", flat=True)
-    )
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-12-04T12:00:00+01:00",  # early in a month: the named parties' month
+        "2026-12-31T23:30:00+01:00",  # New Year's Eve
+        "2027-01-01T00:05:00+01:00",  # just after midnight on the first
+        "2028-02-29T12:00:00+01:00",  # a leap day
+        "2026-10-25T02:30:00+02:00",  # the first 02:30 of the autumn clock change
+    ],
+)
+def test_two_years_of_15_to_30_a_month(hnt: Any, moment: str) -> None:
+    now = datetime.datetime.fromisoformat(moment)
+    _hnt(hnt).delete()
+    DeviationCounter.objects.filter(partnership=hnt).delete()
+    with time_machine.travel(now, tick=False):
+        assert build_deviations_demo() > 400
+        today = timezone.localdate()
+    submitted = [timezone.localtime(d) for d in _hnt(hnt).values_list("submitted_at", flat=True)]
+    assert max(submitted) <= now
+    per_month = Counter((d.year, d.month) for d in submitted)
     current = (today.year, today.month)
     full = {month: n for month, n in per_month.items() if month != current}
     assert len(full) == 24
@@ -113,9 +129,7 @@ def test_two_years_of_15_to_30_a_month(hnt: Any) -> None:
     winter = sum(n for (_y, m), n in full.items() if m in (1, 2))
     spring = sum(n for (_y, m), n in full.items() if m in (4, 5))
     assert winter > spring
-    assert min(timezone.localtime(d) for d in _hnt(hnt).values_list("submitted_at", flat=True)) < (
-        timezone.now() - datetime.timedelta(days=700)
-    )
+    assert min(submitted) < now - datetime.timedelta(days=700)
 
 
 def test_times_and_statuses_are_consistent(hnt: Any) -> None:
