@@ -36,6 +36,18 @@ class TokenForm(forms.Form):
         return str(self.cleaned_data["token"]).strip()
 
 
+class RecoveryCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Recovery code"),
+        regex=r"^[\sA-Za-z0-9-]{10,20}$",
+        error_messages={"invalid": _("Enter one of your recovery codes, e.g. ABCDE-FGHJK.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("Ten letters and digits, from the list you saved. Each code works once."),
+    )
+
+
 class AcceptInvitationForm(GuardedForm):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     password1 = forms.CharField(

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.services import is_verified, requires_two_factor
+from accounts.services import confirmed_totp_device, is_verified, requires_two_factor
 
 # Paths a person who still has to set up or use two-factor may reach.
 _OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/tofaktor/", "/konto/logg-ut/")
@@ -17,7 +17,8 @@ class RequireTwoFactorMiddleware:
     factor to the two-factor page before anything else.
 
     Normally they only get a session after the second factor; this catches a
-    role granted to someone who is already logged in.
+    role granted to someone who is already logged in. A person who already
+    has an authenticator is asked for its code, never offered a new key.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,5 +32,6 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and requires_two_factor(user)
         ):
-            return redirect(reverse("accounts:two_factor_setup") + "?next=" + request.path)
+            step = "two_factor_verify" if confirmed_totp_device(user) else "two_factor_setup"  # type: ignore[arg-type]
+            return redirect(reverse(f"accounts:{step}") + "?next=" + request.path)
         return self.get_response(request)

@@ -8,12 +8,14 @@ goes through the same :func:`accounts.services.complete_login`.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class UserManager(BaseUserManager["User"]):
@@ -36,7 +38,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# django-stubs cannot follow the user foreign key that RecoveryCodeDevice inherits
+# from django-otp's abstract Device.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     title = models.CharField(_("job title"), max_length=200, blank=True)
@@ -74,6 +78,7 @@ class LoginFailure(models.Model):
 
     class Kind(models.TextChoices):
         PASSWORD = "password", _("password")
+        # TOTP codes and recovery codes: the second factor, counted together.
         TOTP = "totp", _("two-factor code")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -88,3 +93,88 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} failure at {self.created:%Y-%m-%d %H:%M}"
+
+
+class RecoveryCodeDevice(Device):
+    """One-time recovery codes: the second factor for a person who lost the
+    phone with their authenticator app.
+
+    Ten codes are shown once, when the authenticator is set up, and stored
+    only as salted SHA-256 digests. A code has about 50 random bits, so a fast
+    digest is enough (nobody can guess through a dictionary of likely codes),
+    and checking all ten stays cheap. Each code works once: using it is one
+    conditional UPDATE, so two requests racing with the same code cannot both
+    win. As a django-otp device it makes the session verified like a TOTP code.
+    """
+
+    salt = models.CharField(max_length=32)
+
+    identity_guard_exempt = ("salt",)
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def digest(self, code: str) -> str:
+        normal = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(f"{self.salt}:{normal}".encode()).hexdigest()
+
+    def verify_token(self, token: str) -> bool:
+        digest = self.digest(str(token))
+        used = RecoveryCode.objects.filter(device=self, digest=digest, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used != 1:
+            return False
+        from auditlog.models import LogEntry
+
+        # Using a code is a security event: it goes in the audit trail.
+        LogEntry.objects.log_create(
+            self,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            changes={"recovery code": ["unused", "used"]},
+            actor=self.user,
+        )
+        return True
+
+    @property
+    def unused(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    identity_guard_exempt = ("digest",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="uniq_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class UserSession(models.Model):
+    """A log-in of a person, so that they can see where they are logged in and
+    end every session. The session itself lives in Django's session store;
+    this row names it, and a session ended elsewhere is no longer listed."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="logins")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    second_factor = models.BooleanField(default=False)
+
+    identity_guard_exempt = ("session_key", "user_agent")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created:%Y-%m-%d %H:%M}"

@@ -14,14 +14,10 @@ urlpatterns = [
     path("logg-ut/", views.logout_view, name="logout"),
     path("tofaktor/kode/", views.two_factor_verify, name="two_factor_verify"),
     path("tofaktor/oppsett/", views.two_factor_setup, name="two_factor_setup"),
-    path(
-        "passord/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
+    path("tofaktor/gjenoppretting/", views.recovery_login, name="recovery_login"),
+    path("tofaktor/koder/", views.recovery_codes, name="recovery_codes"),
+    path("okter/", views.sessions_view, name="sessions"),
+    path("passord/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path(
         "passord/endret/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -39,7 +39,9 @@ SITE_URL = env_str("SAMSPILL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "django.contrib.admin",
+    # The Django admin, reachable only after Samspill's own log-in with the
+    # second factor (accounts.admin_site).
+    "accounts.admin_site.SamspillAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -134,11 +136,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Login throttling: after this many failures for one e-mail address (or ten
-# times as many from one IP address) within the cool-off window, further
-# attempts are refused until the window has passed. Never a permanent lock.
+# Login throttling (accounts/throttle.py): after this many failures for one
+# account from one client address within the cool-off window, that pair is
+# refused until the window has passed; beyond it, the account as a whole (and
+# an address over ten times as many) is slowed down, never refused, with a
+# delay that doubles up to LOGIN_MAX_DELAY_SECONDS. Never a permanent lock.
 LOGIN_MAX_FAILURES = env_int("SAMSPILL_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_COOLOFF_MINUTES = env_int("SAMSPILL_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+LOGIN_MAX_DELAY_SECONDS = env_int("SAMSPILL_LOGIN_MAX_DELAY_SECONDS", 5, minimum=0)
 
 # Sessions: an idle timeout (the expiry moves forward with every request).
 SESSION_COOKIE_AGE = env_int("SAMSPILL_IDLE_TIMEOUT_MINUTES", 30, minimum=1) * 60
