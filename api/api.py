@@ -8,21 +8,95 @@ scripts from a CDN, which our CSP and offline servers forbid.
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import django_auth
 
 from accounts.models import User
+from core.schemas import ErrorOut
 from partnerships.access import PartnershipAccess, partnerships_of
 from partnerships.models import Membership, Participation, Partnership
 from portal.services import partnership_structure
 from search.forms import SearchForm
-from search.services import search_page
+from search.services import MAX_PAGE, search_page
 
-api = NinjaAPI(
+ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+VALIDATION_ERRORS = {
+    "title": "ValidationErrorsOut",
+    "type": "object",
+    "description": "What was wrong with the request's fields, one entry per problem.",
+    "properties": {
+        "detail": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["loc", "msg", "type"],
+            },
+        }
+    },
+    "required": ["detail"],
+}
+COMMON = {
+    "400": "The address or the body holds a character that is not allowed (a NUL), or "
+    "the request breaks a rule the detail names.",
+    "401": "No token, or a token that is not valid (revoked, unknown).",
+    "404": "Not found, or not yours to see.",
+    "413": "The request body is larger than the limit.",
+    "422": "The request does not fit the schema (the fields say where), or a text holds "
+    "a personal identity number.",
+}
+
+
+class SamspillAPI(NinjaAPI):
+    """The schema states every answer an operation can give, not only its
+    success: the edge middleware's 400/413, 401 for token operations, 404
+    where the address names something, 422 for invalid input."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        components["ValidationErrorsOut"] = VALIDATION_ERRORS
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                _document_common_answers(operation)
+        return schema
+
+
+def _json(ref: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def _document_common_answers(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    parameters = operation.get("parameters", [])
+    wanted = ["400"]
+    if operation.get("security"):
+        wanted.append("401")
+    if any(p.get("in") == "path" for p in parameters) or operation.get("security"):
+        wanted.append("404")
+    if "requestBody" in operation:
+        wanted.append("413")
+    for code in wanted:
+        responses.setdefault(code, _json(ERROR_REF, COMMON[code]))
+    if parameters or "requestBody" in operation:
+        validation = {"$ref": "#/components/schemas/ValidationErrorsOut"}
+        declared = responses.get("422", {}).get("content", {}).get("application/json", {})
+        if declared.get("schema"):
+            responses["422"] = _json({"anyOf": [declared["schema"], validation]}, COMMON["422"])
+        else:
+            responses["422"] = _json(validation, COMMON["422"])
+
+
+api = SamspillAPI(
     title="Samspill API",
     version="1",
     description="The health partnership's structure and, for members, their own roles.",
@@ -161,17 +235,17 @@ class SearchOut(Schema):
     hits: list[SearchHitOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 @api.get(
     "/partnerships/{slug}/search",
     response={200: SearchOut, 400: ErrorOut},
     tags=["search"],
 )
 def search(
-    request: HttpRequest, slug: str, q: str = "", kind: str = "", page: int = 1
+    request: HttpRequest,
+    slug: str,
+    q: str = "",
+    kind: str = "",
+    page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Status[dict[str, object]]:
     """Cases, decisions and minutes matching every word of ``q``, as the
     search page shows them to the caller: insiders of the partnership get

@@ -1,8 +1,9 @@
 """Form base classes every Samspill form uses.
 
 ``GuardedFormMixin`` adds the identity-number guard to every free-text field
-(``CharField`` that is not an e-mail, URL, slug, password or choice field), so
-a new form cannot forget it. ``VersionedFormMixin`` carries the version the
+(``CharField`` that is not an e-mail, URL, slug, password or choice field),
+and a plausible range to every date field (year 1900–2999), so a new form
+cannot forget them. ``VersionedFormMixin`` carries the version the
 person started editing from, so a conflicting save is refused, not lost.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.http import QueryDict
 
-from core.validators import validate_no_identity_number
+from core.validators import validate_no_identity_number, validate_plausible_date
 
 _NOT_FREE_TEXT = (
     forms.EmailField,
@@ -38,6 +39,11 @@ class GuardedFormMixin:
                 and validate_no_identity_number not in field.validators
             ):
                 field.validators.append(validate_no_identity_number)
+            if (
+                isinstance(field, forms.DateField | forms.DateTimeField)
+                and validate_plausible_date not in field.validators
+            ):
+                field.validators.append(validate_plausible_date)
 
 
 class GuardedForm(GuardedFormMixin, forms.Form):

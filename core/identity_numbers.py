@@ -41,6 +41,7 @@ into logs by accident.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ __all__ = [
     "find_identity_numbers",
     "identity_number_kind",
     "is_identity_number",
+    "normalise",
     "redact_identity_numbers",
 ]
 
@@ -84,27 +86,28 @@ _MONTH_OFFSET_SYNTHETIC = 80
 # separately.
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
-# Only ASCII digits count. Python's ``\d`` and ``str.isdigit`` also accept
-# other scripts' digits, which no Norwegian register issues.
 _ASCII_DIGITS = frozenset("0123456789")
 
-# Separators allowed between groups. Besides the space, dot and hyphen-minus
-# that people type, word processors and PDF copy-paste produce no-break
-# spaces (U+00A0, U+202F), thin spaces (U+2009), non-breaking hyphens
-# (U+2011) and en dashes (U+2013).
-_SEPARATOR_CHARS = " .\\-\u00a0\u2009\u2011\u2013\u202f"
-_SEP = f"[{_SEPARATOR_CHARS}]"
-# Between day, month and year of a date-grouped number a slash is usual too.
-_DATE_SEP = f"[{_SEPARATOR_CHARS}/]"
+# How a number is written must not hide it. Before matching, the text is
+# folded (see :func:`normalise`): Unicode compatibility forms (NFKC: full-width
+# digits, compatibility spaces), every Unicode decimal digit to its ASCII digit
+# (Arabic-Indic, Devanagari …), invisible format characters (zero-width space
+# and joiner, word joiner, BOM, soft hyphen) removed, spaces of every width
+# (U+00A0, U+2002, U+3000 …) to a space, tabs and line breaks to a line
+# break, every dash (U+2010–U+2015, the minus sign U+2212 …) to a hyphen-minus,
+# dot and comma kept (they tell decimals apart), and every other punctuation
+# (slash, underscore, colon, brackets …) to a slash.
+#
+# Between the groups of a 6+5 or 6+3+2 number, and between a date and the
+# personal digits, a run of up to four separators is allowed:
+# "010203\t12345", "010203 - 12345", "01.02.03\r\n12345". Inside a date
+# (day, month, year) only one separator, the same twice, and not a tab or a
+# line break: columns of a table ("12\t05\t87\t14500") are not a date.
+_SEP = "[ \n.,/\\-]{1,4}"
+_DATE_SEP = "[ .,/\\-]"
 
 _TAIL = f"(?:[0-9]{{5}}|[0-9]{{3}}{_SEP}[0-9]{{2}})"
 
-# One candidate per start position. The whole pattern sits in a lookahead so
-# that finditer tries every position (an invalid candidate never hides a
-# valid one that starts inside it). The alternatives cannot match at the same
-# position, since they start with digit runs of different lengths (11, 6 and
-# 2) or end differently after the same run, and all quantifiers are fixed, so
-# matching is linear in the length of the text.
 _CANDIDATE = re.compile(
     # Digit boundaries, not word boundaries: "fnr:01020312345" and
     # "pasient01020312345x" must be found.
@@ -119,7 +122,7 @@ _CANDIDATE = re.compile(
     "[0-9]{11}"
     # 010203 12345, 010203-12345, 010203.12345, 010203 123 45
     f"|[0-9]{{6}}{_SEP}{_TAIL}"
-    # 01.02.03 12345, 01/02/03-123 45, 01 02 03 12345: the same separator
+    # 01.02.03 12345, 01/02/03-123 45, 01 02 03 12345: the same separators
     # between day, month and year, as people write dates.
     f"|[0-9]{{2}}(?P<date_sep>{_DATE_SEP})[0-9]{{2}}(?P=date_sep)[0-9]{{2}}{_SEP}{_TAIL}"
     ")"
@@ -210,11 +213,13 @@ def find_identity_numbers(text: str) -> list[IdentityNumberMatch]:
     """Find the identity numbers in ``text``, in order, without overlaps.
 
     A number is found when it is written as eleven digits, as 6+5 or 6+3+2
-    digits, or as a date ``DD.MM.YY`` followed by 5 or 3+2 digits, with single
-    separators (space, no-break or thin space, dot, hyphen or en dash; a slash
-    is also allowed inside the date), and is not glued to other digits. Other
-    groupings are left alone on purpose: bank account numbers are also eleven
-    digits with a mod-11 check, and are told apart by their 4.2.5 grouping.
+    digits, or as a date ``DD.MM.YY`` followed by 5 or 3+2 digits, in any
+    digit script, with up to four white-space or punctuation characters
+    between the groups and invisible characters anywhere (see
+    :func:`normalise`), and is not glued to other digits. Other groupings are
+    left alone on purpose: bank account numbers are also eleven digits with a
+    mod-11 check, and are told apart by their 4.2.5 grouping. The spans refer
+    to ``text`` as given.
     """
     matches: list[IdentityNumberMatch] = []
     covered_until = 0
@@ -259,14 +264,88 @@ def redact_identity_numbers(text: str, replacement: str = "[fjernet]") -> str:
     return "".join(parts)
 
 
+def normalise(text: str) -> str:
+    """The text as the matcher reads it (see the comment at ``_SEPARATOR_CHARS``).
+
+    One ``str.translate`` over a table that learns each character once, so
+    ordinary text costs about as much as a copy."""
+    return text.translate(_FOLD)
+
+
+def _fold(ch: str) -> str:
+    out = []
+    for part in unicodedata.normalize("NFKC", ch):
+        digit = unicodedata.decimal(part, None)
+        category = unicodedata.category(part)
+        if digit is not None:
+            out.append(str(digit))
+        elif category == "Cf":
+            continue  # zero-width space/joiner, word joiner, BOM, soft hyphen …
+        elif category == "Zs":
+            out.append(" ")
+        elif part.isspace() or category in ("Zl", "Zp"):
+            out.append("\n")  # tab, line and paragraph breaks
+        elif category == "Pd" or part in "\u2212\u2043\u2796\ufe63\uff0d":
+            out.append("-")
+        elif part in ".,":
+            out.append(part)
+        elif category.startswith("P"):
+            out.append("/")
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+class _FoldTable(dict[int, str]):
+    def __missing__(self, code: int) -> str:
+        value = self[code] = _fold(chr(code))
+        return value
+
+
+_FOLD = _FoldTable()
+
+
+def _original_offsets(text: str) -> list[int]:
+    """For each character of ``normalise(text)``, its index in ``text``
+    (and ``len(text)`` once more at the end)."""
+    offsets: list[int] = []
+    for index, ch in enumerate(text):
+        offsets.extend([index] * len(_FOLD[ord(ch)]))
+    offsets.append(len(text))
+    return offsets
+
+
 def _valid_candidates(text: str) -> Iterator[IdentityNumberMatch]:
-    """Yield every candidate that passes the rules, ordered by start."""
-    for candidate in _CANDIDATE.finditer(text):
+    """Yield every candidate that passes the rules, ordered by start, with
+    spans in ``text`` (the folded text is only what the matcher reads)."""
+    folded = normalise(text)
+    offsets: list[int] | None = None if len(folded) != len(text) else []
+    for candidate in _CANDIDATE.finditer(folded):
         start, end = candidate.span("candidate")
-        digits = "".join(ch for ch in text[start:end] if ch in _ASCII_DIGITS)
+        date_sep = candidate.group("date_sep")
+        if date_sep and _two_digit_group_before(folded, start, date_sep):
+            # A fourth two-digit group before "DD MM YY": a row of numbers
+            # ("60 18 87 92 56964" in a table, "62 22 88 82" in a phone
+            # list), not a date.
+            continue
+        digits = "".join(ch for ch in folded[start:end] if ch in _ASCII_DIGITS)
         kind = identity_number_kind(digits)
-        if kind is not None:
-            yield IdentityNumberMatch(start=start, end=end, kind=kind)
+        if kind is None:
+            continue
+        if offsets is None:
+            offsets = _original_offsets(text)
+        if offsets:
+            start, end = offsets[start], offsets[end - 1] + 1
+        yield IdentityNumberMatch(start=start, end=end, kind=kind)
+
+
+def _two_digit_group_before(folded: str, start: int, separator: str) -> bool:
+    return (
+        start >= 3
+        and folded[start - 1] == separator
+        and folded[start - 3 : start - 1].isdigit()
+        and (start == 3 or not folded[start - 4].isdigit())
+    )
 
 
 def _check_digits_are_valid(values: list[int]) -> bool:

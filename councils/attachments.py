@@ -10,12 +10,14 @@ is no text to read without OCR, which we do not run.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -162,24 +164,30 @@ def _text_of(family: str, data: bytes) -> str:
 
 
 def _office_text(data: bytes) -> str:
-    """The text of an OOXML or OpenDocument file: its XML parts without tags,
-    with a line break where a paragraph or cell ends (so numbers in two cells
-    are not read as one)."""
+    """The text of an OOXML or OpenDocument file: every part that is XML
+    (document, headers, footers, comments, notes, relations, custom parts),
+    without tags, with character references decoded (``&#49;`` is a 1) and a
+    line break where a paragraph, cell or tab ends."""
     parts: list[str] = []
     unpacked = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
-                if not info.filename.endswith(".xml"):
+                if info.is_dir():
                     continue
                 unpacked += info.file_size
                 if unpacked > MAX_UNPACKED_BYTES:
                     raise ValidationError(
                         _("The file is too large once unpacked to be checked."), code="file_size"
                     )
-                xml = archive.read(info)
-                xml = _PARAGRAPH_END.sub(b"\n", xml)
-                parts.append(_TAG.sub(b"", xml).decode("utf-8", errors="replace"))
+                member = archive.read(info)
+                if not _is_markup(info.filename, member):
+                    continue  # pictures and other binary parts: no text to read
+                xml = _PARAGRAPH_END.sub(b"\n", member)
+                # Tags go without a trace: a number split over formatting runs
+                # (<w:t>0102</w:t></w:r><w:r><w:t>0312345</w:t>) reads as one.
+                text = _TAG.sub(b"", xml).decode("utf-8", errors="replace")
+                parts.append(html.unescape(text))
     except (zipfile.BadZipFile, RuntimeError) as error:  # RuntimeError: encrypted member
         raise ValidationError(
             _("The file could not be read. Save it again without a password."), code="unreadable"
@@ -187,7 +195,20 @@ def _office_text(data: bytes) -> str:
     return "\n".join(parts)
 
 
+_MARKUP_SUFFIXES = (".xml", ".rels", ".vml", ".txt")
+
+
+def _is_markup(name: str, member: bytes) -> bool:
+    if name.lower().endswith(_MARKUP_SUFFIXES):
+        return True
+    head = member[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"<?xml", b"<"))
+
+
 def _pdf_text(data: bytes) -> str:
+    """The PDF's text as pypdf extracts it, and once more rebuilt from where
+    each piece of text is drawn: line by line from the top, left to right.
+    A number whose digits are drawn one by one, in any order, reads as one."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -201,9 +222,51 @@ def _pdf_text(data: bytes) -> str:
                 ),
                 code="unreadable",
             )
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        texts: list[str] = []
+        for page in reader.pages:
+            pieces: list[tuple[float, float, float, str]] = []
+            texts.append(page.extract_text(visitor_text=partial(_collect, pieces)) or "")
+            texts.append(_by_position(pieces))
+        return "\n".join(texts)
     except (PdfReadError, ValueError, KeyError) as error:
         raise ValidationError(
             _("The PDF could not be read. Save or export it again and upload the new file."),
             code="unreadable",
         ) from error
+
+
+def _collect(
+    pieces: list[tuple[float, float, float, str]],
+    text: str,
+    cm: list[float],
+    tm: list[float],
+    font: Any,
+    size: float,
+) -> None:
+    """pypdf's visitor: where each piece of text is drawn, on the page."""
+    if text.strip():
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        pieces.append((y, x, abs(size * tm[0] * cm[0]) or 10.0, text.strip()))
+
+
+def _by_position(pieces: list[tuple[float, float, float, str]]) -> str:
+    """Pieces of text (y, x, size, text) as lines: pieces less than half a
+    line apart in height are one line; within it, a piece that starts within
+    half a character of where the last one ended is glued to it."""
+    lines: list[list[tuple[float, float, float, str]]] = []
+    for item in sorted(pieces, key=lambda p: (-p[0], p[1])):
+        if lines and abs(lines[-1][0][0] - item[0]) < item[2] / 2:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
+    out = []
+    for line in lines:
+        text, end = "", None
+        for _y, x, size, chunk in sorted(line, key=lambda p: p[1]):
+            if end is not None and x - end > size / 2:
+                text += " "
+            text += chunk
+            end = x + len(chunk) * size * 0.55
+        out.append(text)
+    return "\n".join(out)

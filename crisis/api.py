@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from core.schemas import ErrorOut, PartyOut, PlausibleDate, party_out
 from core.services import EditConflict, error_text
 from core.validators import validate_no_identity_number
 from crisis import exports, periods, services
@@ -99,7 +100,7 @@ RawValue = bool | int | float | str | None
 class ReportIn(Schema):
     """A party's report for one period, as on the report form."""
 
-    period: datetime.date = Field(description="The first day of the period (a Monday if weekly).")
+    period: PlausibleDate = Field(description="The first day of the period (a Monday if weekly).")
     client_key: uuid.UUID = Field(
         description="A UUID the calling system makes once per request and sends again on "
         "retries: a repeat returns the same report, unchanged."
@@ -121,13 +122,6 @@ class ReportIn(Schema):
     )
 
 
-class PartyOut(Schema):
-    id: int
-    name: str
-    organisation_number: str
-    municipality_number: str
-
-
 class ReportOut(Schema):
     crisis_id: int
     organisation: PartyOut
@@ -145,10 +139,6 @@ class ReportOut(Schema):
     first_submitted_at: datetime.datetime | None
     deadline: datetime.datetime
     locks_at: datetime.datetime
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class ValueErrorsOut(Schema):
@@ -262,21 +252,12 @@ def _value_keys(lines: list[FormIndicator]) -> list[dict[str, Any]]:
     return keys
 
 
-def _party(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "id": organisation.pk,
-        "name": organisation.name,
-        "organisation_number": organisation.organisation_number,
-        "municipality_number": organisation.municipality_number,
-    }
-
-
 def _report_out(crisis: Crisis, report: Report, organisation: Organisation) -> dict[str, Any]:
     """A report as the API shows it (one query for its values)."""
     raw, comments = services.values_by_key(report)
     return {
         "crisis_id": crisis.pk,
-        "organisation": _party(organisation),
+        "organisation": party_out(organisation),
         "period": report.period_start,
         "status": report.status,
         "version": report.version,
@@ -463,7 +444,7 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
     response=ReportOut,
     summary="The token's party's report for a period",
 )
-def get_report(request: HttpRequest, crisis_id: int, period: datetime.date) -> dict[str, Any]:
+def get_report(request: HttpRequest, crisis_id: int, period: PlausibleDate) -> dict[str, Any]:
     """The party's own report (draft or submitted) for the period starting
     on ``period``; 404 when there is none."""
     token = _token(request)
@@ -509,7 +490,7 @@ def picture(crisis: Crisis, start: datetime.date) -> dict[str, Any]:
         report = reports.get(party.pk)
         rows.append(
             {
-                **_party(party),
+                **party_out(party),
                 "kind": party.kind,
                 "region": regions.get(party.pk),
                 "submitted": report is not None,
@@ -537,7 +518,7 @@ def picture(crisis: Crisis, start: datetime.date) -> dict[str, Any]:
             "level": declared.level if declared else computed,
         },
         "parties": rows,
-        "missing": [_party(p) for p in parties if p.pk not in reports],
+        "missing": [party_out(p) for p in parties if p.pk not in reports],
     }
 
 
@@ -547,7 +528,7 @@ def picture(crisis: Crisis, start: datetime.date) -> dict[str, Any]:
     summary="The figures of the shared picture for a period",
 )
 def dashboard(
-    request: HttpRequest, crisis_id: int, period: datetime.date | None = None
+    request: HttpRequest, crisis_id: int, period: PlausibleDate | None = None
 ) -> Status[dict[str, Any]]:
     """Per party its levels (computed, declared, the one that counts),
     whether it has submitted or is late, and its key indicators' values;

@@ -39,7 +39,7 @@ LEVEL_CHOICES = [(str(n), label) for n, label in LEVELS]
 # --- Forms ----------------------------------------------------------------------------
 
 
-class PictureFilterForm(forms.Form):
+class PictureFilterForm(GuardedForm):
     """The period, region and trend indicator of the picture (GET)."""
 
     period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)

@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.forms import GuardedForm
 from crisis import exports
 from crisis.access import get_crisis
 from crisis.models import Crisis
@@ -24,7 +25,7 @@ from partnerships.access import request_access
 from partnerships.views import insider_view
 
 
-class ExportFilterForm(forms.Form):
+class ExportFilterForm(GuardedForm):
     """The optional first and last period of an export."""
 
     start = forms.DateField(required=False)

@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
-from pydantic import StringConstraints, model_validator
+from pydantic import ConfigDict, StringConstraints, model_validator
 
-from core.schemas import GuardedStr
+from core.schemas import ErrorOut, GuardedStr, PartyOut, PlausibleDateTime, party_out
 from core.services import error_text
 from deviations import services
 from deviations.models import Deviation, DeviationCategory, Guideline, OrganisationToken
@@ -65,6 +65,29 @@ Text200 = Annotated[GuardedStr, StringConstraints(strip_whitespace=True, max_len
 class DeviationIn(Schema):
     """A deviation reported from the token's party, as on the report form."""
 
+    # The receiving party by number or by id, exactly one of them: said in the
+    # schema too, where a client reads it.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["receiving_organisation_number"],
+                    "properties": {
+                        "receiving_organisation_number": {"type": "string"},
+                        "receiving_organisation_id": {"type": "null"},
+                    },
+                },
+                {
+                    "required": ["receiving_organisation_id"],
+                    "properties": {
+                        "receiving_organisation_id": {"type": "integer"},
+                        "receiving_organisation_number": {"type": "null"},
+                    },
+                },
+            ]
+        }
+    )
+
     client_key: uuid.UUID = Field(
         description="A UUID the calling system makes once per report and sends again on "
         "retries: the same key never makes a second report."
@@ -76,7 +99,7 @@ class DeviationIn(Schema):
         None, description="Or the receiving party's id in Samspill."
     )
     receiving_unit: Text200 = ""
-    occurred_at: datetime.datetime = Field(
+    occurred_at: PlausibleDateTime = Field(
         description="When it happened; without a time zone it is read as Norwegian time."
     )
     category: str = Field(description="The category's code, for example “C”.", max_length=5)
@@ -85,7 +108,9 @@ class DeviationIn(Schema):
         None, ge=1, le=13, description="The point of helse- og omsorgstjenesteloven § 6-2."
     )
     description: RequiredText = Field(
-        description="What happened, with nothing that identifies the patient."
+        description="What happened, with nothing that identifies the patient.",
+        # Something besides white space, which is stripped.
+        json_schema_extra={"pattern": r"\S"},
     )
     immediate_measures: Text = ""
     suggested_improvement: Text = ""
@@ -106,12 +131,6 @@ class DeviationIn(Schema):
                 "or by receiving_organisation_id (one of them)."
             )
         return self
-
-
-class PartyOut(Schema):
-    id: int
-    name: str
-    organisation_number: str
 
 
 class DeviationOut(Schema):
@@ -137,11 +156,6 @@ class DeviationOut(Schema):
     closed_at: datetime.datetime | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    fields: dict[str, list[str]] = {}
-
-
 # --- Helpers ----------------------------------------------------------------------
 
 
@@ -163,21 +177,13 @@ def _visible(token: OrganisationToken) -> QuerySet[Deviation]:
     )
 
 
-def _party(organisation: Organisation) -> dict[str, Any]:
-    return {
-        "id": organisation.pk,
-        "name": organisation.name,
-        "organisation_number": organisation.organisation_number,
-    }
-
-
 def _out(deviation: Deviation, token: OrganisationToken, today: datetime.date) -> dict[str, Any]:
     reporter = deviation.reporting_organisation_id == token.organisation_id
     return {
         "number": deviation.number,
         "status": deviation.status,
-        "reporting_organisation": _party(deviation.reporting_organisation),
-        "receiving_organisation": _party(deviation.receiving_organisation),
+        "reporting_organisation": party_out(deviation.reporting_organisation),
+        "receiving_organisation": party_out(deviation.receiving_organisation),
         "receiving_unit": deviation.receiving_unit,
         "occurred_at": deviation.occurred_at,
         "category": deviation.category.code,
@@ -291,7 +297,14 @@ def report_deviation(request: HttpRequest, payload: DeviationIn) -> Status[dict[
         )
     except ValidationError as error:
         return Status(400, _error(error))
-    status = 201 if existing is None else 200
+    if deviation.repeated and deviation.reporting_organisation_id != token.organisation_id:
+        # The key won a race for another party's report: not this party's to see.
+        return Status(
+            400, {"detail": _("This client key was used for another report."), "fields": {}}
+        )
+    # A repeat that raced the first request (both found no report by its key
+    # before one of them made it) is a repeat too: 200, never a second 201.
+    status = 200 if deviation.repeated else 201
     return Status(status, _out(_visible(token).get(pk=deviation.pk), token, today))
 
 
@@ -303,7 +316,7 @@ def report_deviation(request: HttpRequest, payload: DeviationIn) -> Status[dict[
 def list_deviations(
     request: HttpRequest,
     status: StatusFilter = "",
-    since: datetime.datetime | None = None,
+    since: PlausibleDateTime | None = None,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """Newest first. ``status`` is one of submitted, received, in_progress,

@@ -145,6 +145,13 @@ class AnswerForm(VersionedFormMixin, GuardedForm):
 
 class MessageForm(GuardedForm):
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    # Made once per form shown: a double click or a resent request is one message.
+    client_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_key", uuid.uuid4())
 
 
 class AssignForm(VersionedFormMixin, GuardedForm):

@@ -228,6 +228,10 @@ class Deviation(VersionedModel):
     client_key = models.UUIDField(null=True, blank=True, editable=False)
     last_reminded_on = models.DateField(null=True, blank=True)
 
+    # Set (not stored) when a report returned the one a request with the same
+    # client key already made: the caller answers "repeat", not "new".
+    repeated = False
+
     class Meta:
         verbose_name = _("deviation")
         verbose_name_plural = _("deviations")
@@ -283,11 +287,19 @@ class DeviationMessage(models.Model):
     )
     text = models.TextField(_("message"))
     created = models.DateTimeField(default=timezone.now)
+    # The form's key: the same post twice (a double click, parallel requests)
+    # is one message.
+    client_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deviation", "client_key"], name="uniq_deviation_message_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.deviation}: {self.created:%Y-%m-%d %H:%M}"

@@ -173,6 +173,7 @@ def save_draft(
         if client_key is not None:
             existing = find_by_client_key(partnership, client_key)
             if existing is not None:
+                existing.repeated = True
                 return existing
         try:
             with transaction.atomic():
@@ -183,9 +184,11 @@ def save_draft(
                     **{name: data.get(name) for name in REPORT_FIELDS if name in data},
                 )
         except IntegrityError:
+            # Another request with the same key won the race: this is a repeat.
             if client_key is not None:
                 existing = find_by_client_key(partnership, client_key)
                 if existing is not None:
+                    existing.repeated = True
                     return existing
             raise
     if deviation.status != S.DRAFT:
@@ -246,11 +249,14 @@ def report(
     client_key: uuid.UUID | None = None,
 ) -> Deviation:
     """Report in one step (the form's "submit" and the API): a draft that is
-    submitted at once. Idempotent with ``client_key``."""
+    submitted at once. Idempotent with ``client_key``: a repeat returns the
+    first report with ``repeated`` set."""
     with transaction.atomic():
         deviation = save_draft(partnership, data, by=by, own=own, client_key=client_key)
+        repeated = deviation.repeated
         if deviation.status == S.DRAFT:
             deviation = submit(deviation, by=by, expected_version=deviation.version)
+            deviation.repeated = repeated
     return deviation
 
 
@@ -376,8 +382,17 @@ def assign(
     )
 
 
-def add_message(deviation: Deviation, *, by: User, side: str | None, text: str) -> DeviationMessage:
-    """A message in the dialogue between the two parties."""
+def add_message(
+    deviation: Deviation,
+    *,
+    by: User,
+    side: str | None,
+    text: str,
+    client_key: uuid.UUID | None = None,
+) -> DeviationMessage:
+    """A message in the dialogue between the two parties. The same
+    ``client_key`` again (a double click, parallel posts) is the first message,
+    with no second notification: the unique constraint decides the race."""
     if side is None:
         raise ValidationError(_("Only the two parties write in the dialogue."))
     if deviation.status == S.DRAFT:
@@ -390,9 +405,24 @@ def add_message(deviation: Deviation, *, by: User, side: str | None, text: str) 
         if side == RECEIVER
         else deviation.reporting_organisation_id
     )
-    message = DeviationMessage.objects.create(
-        deviation=deviation, author=by, organisation_id=organisation_id, text=text
-    )
+    if client_key is not None:
+        first = DeviationMessage.objects.filter(deviation=deviation, client_key=client_key).first()
+        if first is not None:
+            return first
+    try:
+        with transaction.atomic():
+            message = DeviationMessage.objects.create(
+                deviation=deviation,
+                author=by,
+                organisation_id=organisation_id,
+                text=text,
+                client_key=client_key,
+            )
+    except IntegrityError:
+        first = DeviationMessage.objects.filter(deviation=deviation, client_key=client_key).first()
+        if first is None:
+            raise
+        return first
     other = (
         deviation.reporting_organisation_id
         if side == RECEIVER

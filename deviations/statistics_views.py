@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from core.forms import GuardedForm
 from councils.models import Council
 from deviations import exports, quarterly, statistics
 from deviations.access import handling_organisation_ids, visible_deviations
@@ -38,7 +39,7 @@ BAR_SPACE = 300
 ROW_HEIGHT = 24
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(GuardedForm):
     period = forms.ChoiceField(
         label=gettext_lazy("Per"),
         choices=[
@@ -211,7 +212,7 @@ def export_xlsx(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     return response
 
 
-class QuarterlyReportForm(forms.Form):
+class QuarterlyReportForm(GuardedForm):
     quarter = forms.ChoiceField(label=gettext_lazy("Quarter"))
     council = forms.ModelChoiceField(label=gettext_lazy("Council"), queryset=Council.objects.none())
 

@@ -398,6 +398,7 @@ def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
                 by=request.user,  # type: ignore[arg-type]
                 side=side_of(deviation, own, access.user_id),
                 text=form.cleaned_data["text"],
+                client_key=form.cleaned_data["client_key"],
             )
         except ValidationError as error:
             form.add_error(None, error_text(error))

@@ -30,6 +30,15 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SAMSPILL_SECRET_KEY is required in production")
     # Development and tests only: a fixed, obviously unsafe key.
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-samspill"  # noqa: S105
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    # The same rule as Django's security.W009: sessions, password reset links
+    # and signed tokens are only as safe as this key.
+    raise ImproperlyConfigured(
+        "SAMSPILL_SECRET_KEY is too weak for production: use at least 50 random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list(
     "SAMSPILL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -69,12 +78,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.RefuseBadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -243,9 +254,16 @@ if PRODUCTION:
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# Query strings and identity numbers are cut out of every log line
+# (core/logging.py): a search is not kept in the log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"scrub": {"()": "core.logging.ScrubFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"]}},
     "root": {"handlers": ["console"], "level": env_str("SAMSPILL_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The development server logs each request line itself.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -567,12 +567,18 @@ class ResultPage:
         return self.number + 1
 
 
+# No result list has a million pages; a larger number would only overflow
+# the database's OFFSET ("?page=100000000000000000000").
+MAX_PAGE = 1_000_000
+
+
 def page_number(value: object) -> int:
+    """A page number from a query string: 1 for nonsense, within 1…MAX_PAGE."""
     try:
         number = int(str(value))
     except ValueError:
         return 1
-    return max(1, number)
+    return min(max(1, number), MAX_PAGE)
 
 
 def search_page(

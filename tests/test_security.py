@@ -45,6 +45,21 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("key", ["short-key", "a" * 60, "django-insecure-" + "x1y2z3w4v5" * 5])
+def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
+    env = {**_production_env(), "SAMSPILL_SECRET_KEY": key}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
 def test_production_refuses_to_start_without_a_secret_key() -> None:
     env = _production_env()
     del env["SAMSPILL_SECRET_KEY"]
@@ -109,7 +124,20 @@ def test_no_template_has_inline_script_or_style() -> None:
 def test_healthz_checks_the_database(db: Any) -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "static": "ok"}
+
+
+def test_healthz_reports_missing_static_files(db: Any, settings: Any) -> None:
+    # Production's manifest storage without a manifest (collectstatic not
+    # run): every page would be an error, so the health check must say so.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = "/nonexistent-static-root"
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["static"] == "missing"
 
 
 def test_healthz_reports_a_broken_database(db: Any) -> None:

@@ -37,6 +37,7 @@ from core.identity_numbers import (
     redact_identity_numbers,
 )
 from core.tests.report import report_figure
+from core.tests.ways_of_writing import ways_of_writing
 
 CORPUS_PATH = Path(__file__).parent / "data" / "ordinary_text_nb.txt"
 
@@ -391,9 +392,13 @@ def test_it_only_accepts_exactly_eleven_ascii_digits(value: str) -> None:
     assert identity_number_kind(value) is None
 
 
-def test_it_does_not_find_numbers_written_in_other_scripts_digits() -> None:
-    assert find_identity_numbers(f"fnr {FNR.translate(FULLWIDTH_DIGITS)}") == []
-    assert find_identity_numbers(f"fnr {FNR.translate(ARABIC_INDIC_DIGITS)}") == []
+def test_it_finds_numbers_written_in_other_scripts_digits() -> None:
+    # is_identity_number wants ASCII digits (above); text is folded first, so
+    # that a number cannot slip through in full-width or Arabic-Indic digits.
+    for table in (FULLWIDTH_DIGITS, ARABIC_INDIC_DIGITS):
+        text = f"fnr {FNR.translate(table)}"
+        match = only_match(text)
+        assert (match.start, match.end) == (4, 15)
 
 
 # --- Finding numbers in text -------------------------------------------------------
@@ -955,6 +960,63 @@ def test_generated_ordinary_numbers_are_not_flagged() -> None:
     assert paragraph_matches == []
 
 
+def _number_dense_text(numbers: OrdinaryNumbers) -> dict[str, str]:
+    """Text where a looser matcher could join neighbouring numbers: tables of
+    statistics (tab- and space-separated, with two-digit columns), phone lists
+    over several lines, organisation and account numbers with spaces, and
+    dates with times next to case numbers."""
+    rng = numbers.rng
+    kommuner = ("Levanger", "Verdal", "Steinkjer", "Namsos", "Frosta", "Leka", "Snåsa")
+
+    def row(separator: str) -> str:
+        cells = [rng.choice(kommuner)]
+        cells += [str(rng.randint(0, 99)).zfill(rng.choice((1, 2))) for _ in range(4)]
+        cells += [str(rng.randint(1000, 99999)), f"{rng.randint(0, 99)},{rng.randint(0, 9)}"]
+        return separator.join(cells)
+
+    tables = (
+        "\n".join(row("\t") for _ in range(400)) + "\n" + "\n".join(row(" ") for _ in range(400))
+    )
+    years = "\n".join(
+        "\t".join([str(y) for y in range(2015, 2025)])
+        + "\n"
+        + "\t".join(str(rng.randint(10, 99)) for _ in range(10))
+        for _ in range(100)
+    )
+    phones = "\n".join(numbers.phone() for _ in range(600))
+    registry = "\n".join(
+        f"{numbers.organisation_number()}\t{numbers.account_number()}" for _ in range(300)
+    )
+    minutes = "\n".join(
+        f"{numbers.date()} {numbers.time_of_day()}\tsak {numbers.case_number()}\t"
+        f"{numbers.case_number()}"
+        for _ in range(400)
+    )
+    return {
+        "statistics tables": tables,
+        "year columns": years,
+        "phone lists": phones,
+        "organisation and account numbers": registry,
+        "dates, times and case numbers": minutes,
+    }
+
+
+def test_number_dense_text_has_no_false_positives() -> None:
+    numbers = OrdinaryNumbers(seed=20261204)
+    parts = _number_dense_text(numbers)
+    found = {name: len(find_identity_numbers(text)) for name, text in parts.items()}
+    lines = sum(text.count("\n") + 1 for text in parts.values())
+    groups = sum(len(re.findall(r"[0-9]+", text)) for text in parts.values())
+    report_figure(
+        "identity guard: false positives in number-dense text",
+        f"{sum(found.values())} in {lines:,} lines ({groups:,} digit groups: "
+        + ", ".join(f"{name} {n}" for name, n in found.items())
+        + ")",
+    )
+    assert groups > 10_000
+    assert found == dict.fromkeys(parts, 0)
+
+
 # --- Performance -----------------------------------------------------------------------------
 
 
@@ -977,3 +1039,14 @@ def test_it_scans_a_100_kb_text_quickly(text: str) -> None:
     assert len(text) >= 100_000
     assert elapsed < 2.0
     assert len(matches) == text.count(FNR[6:])
+
+
+# --- However the number is written (issue 10) ---------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "written"), list(ways_of_writing(FNR).items()))
+def test_every_way_of_writing_a_number_is_found(name: str, written: str) -> None:
+    text = f"Pasient {written} ble sendt hjem."
+    match = only_match(text)
+    assert (match.start, match.end) == (8, 8 + len(written.rstrip("\u00ad"))), name
+    assert written not in redact_identity_numbers(text)

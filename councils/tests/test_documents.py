@@ -43,6 +43,48 @@ def _docx_bytes(*runs: str) -> bytes:
     return buffer.getvalue()
 
 
+def _office_bytes(parts: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _pdf_digit_by_digit(number: str, *, order: list[int]) -> bytes:
+    """A PDF that draws each digit of ``number`` as its own text object, in
+    the given order, at the place it belongs: it looks like one number."""
+    stream = b"\n".join(
+        b"BT /F1 12 Tf %.1f 700 Td (%s) Tj ET" % (72 + i * 6.7, number[i].encode()) for i in order
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(
+        b"trailer << /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+DOC = "word/document.xml"
+
+
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
@@ -170,6 +212,48 @@ def test_attachments_of_restricted_cases_follow_the_case(people: Any, as_person:
         # The number is split across two runs of text in the document.
         ("notat.docx", _docx_bytes("Pasient 301082", "99920 ble sendt hjem"), "identity number"),
         ("notat.pdf", _pdf_bytes(f"Pasient {VALID_NUMBER}"), "identity number"),
+        # However the number is written in the file:
+        ("notat.txt", f"fnr {VALID_NUMBER.translate(FULLWIDTH)}".encode(), "identity number"),
+        ("notat.txt", f"fnr {VALID_NUMBER[:6]}\r\n{VALID_NUMBER[6:]}".encode(), "identity number"),
+        (
+            "baklengs.pdf",
+            _pdf_digit_by_digit(VALID_NUMBER, order=list(reversed(range(11)))),
+            "identity number",
+        ),
+        (
+            "stokket.pdf",
+            _pdf_digit_by_digit(VALID_NUMBER, order=[5, 0, 9, 3, 7, 1, 10, 4, 8, 2, 6]),
+            "identity number",
+        ),
+        (
+            "referanser.docx",
+            _office_bytes(
+                {DOC: "<w:p><w:t>" + "".join(f"&#{ord(d)};" for d in VALID_NUMBER) + "</w:t></w:p>"}
+            ),
+            "identity number",
+        ),
+        (
+            "tabulator.docx",
+            _office_bytes(
+                {
+                    DOC: f"<w:p><w:t>{VALID_NUMBER[:6]}</w:t><w:tab/>"
+                    f"<w:t>{VALID_NUMBER[6:]}</w:t></w:p>"
+                }
+            ),
+            "identity number",
+        ),
+        (
+            "topptekst.docx",
+            _office_bytes(
+                {DOC: "<w:p/>", "word/header1.xml": f"<w:hdr><w:t>{VALID_NUMBER}</w:t></w:hdr>"}
+            ),
+            "identity number",
+        ),
+        (
+            "egendel.docx",
+            _office_bytes({DOC: "<w:p/>", "customXml/item1.dat": f"<data>{VALID_NUMBER}</data>"}),
+            "identity number",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_a_reason_and_nothing_is_stored(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
+from core.tests.ways_of_writing import ways_of_writing
 from core.validators import identity_number_message
 from deviations import services, tokens
 from deviations.models import Deviation, Guideline, OrganisationToken
@@ -484,3 +485,15 @@ def test_the_schema_lists_the_endpoints_with_responses_and_security(people: Any)
     }
     required = set(schema["components"]["schemas"]["DeviationIn"]["required"])
     assert {"client_key", "occurred_at", "category", "description", "consequence"} <= required
+
+
+@pytest.mark.parametrize(("name", "written"), list(ways_of_writing(FNR).items()))
+def test_the_api_refuses_a_number_however_it_is_written(
+    as_person: Any, setup: dict[str, Any], name: str, written: str
+) -> None:
+    before = Deviation.objects.count()
+    body = payload(description=f"Pasient {written} ble sendt hjem.")
+    response = call(as_person, setup, "reporter", "POST", URL, body)
+    assert response.status_code == 422, name
+    assert FNR not in response.content.decode()
+    assert Deviation.objects.count() == before

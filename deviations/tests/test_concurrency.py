@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection
 
 from core.services import EditConflict
 from deviations import services
-from deviations.models import Deviation
+from deviations.models import Deviation, DeviationMessage
 from deviations.tests.conftest import hnt, levanger, report_data
 from samspill.demo import build_all
 from tests.test_concurrency import _race
@@ -78,3 +79,48 @@ def test_numbers_are_unique_when_two_parties_report_at_once(transactional_db: An
     results = _race(submit, submit, submit)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len({r.number for r in results}) == 3
+
+
+def test_the_same_message_posted_at_once_is_one_message(transactional_db: Any) -> None:
+    people = build_all()
+    deviation = services.report(
+        hnt(), report_data(), by=people["lena"], own=frozenset({levanger().pk})
+    )
+    key = uuid.uuid4()
+
+    def post() -> Any:
+        return services.add_message(
+            deviation,
+            by=people["lena"],
+            side="reporter",
+            text="Kan dere ringe oss?",
+            client_key=key,
+        )
+
+    results = _race(*[post] * 5)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert DeviationMessage.objects.filter(deviation=deviation).count() == 1
+    assert len({r.pk for r in results}) == 1
+
+
+def test_twenty_api_requests_with_one_key_make_one_report_and_one_201(
+    transactional_db: Any,
+) -> None:
+    from django.test import Client
+
+    from deviations.tests.test_api import bearer, make_token, payload
+
+    people = SimpleNamespace(**build_all())
+    token = make_token(people, levanger())
+    body = payload()
+
+    def post() -> Any:
+        return (
+            Client()
+            .post("/api/deviations", body, content_type="application/json", headers=bearer(token))
+            .status_code
+        )
+
+    results = _race(*[post] * 20)
+    assert sorted(results) == [200] * 19 + [201], results
+    assert Deviation.objects.filter(client_key=body["client_key"]).count() == 1

@@ -9,6 +9,7 @@ answer, close, add measures or see the statistics or other deviations.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 import pytest
@@ -107,7 +108,8 @@ def test_a_member_reports_follows_and_writes_but_does_not_close(
     # The dialogue: the member writes for Levanger.
     assert (
         as_member.post(
-            f"/hnt/intern/avvik/{deviation.pk}/melding/", {"text": "Hvem skal jeg ringe?"}
+            f"/hnt/intern/avvik/{deviation.pk}/melding/",
+            {"text": "Hvem skal jeg ringe?", "client_key": str(uuid.uuid4())},
         ).status_code
         == 302
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.tests.ways_of_writing import ways_of_writing
 from deviations import services
 from deviations.models import Deviation
 from deviations.tests.conftest import form_data as _form_data
@@ -126,3 +128,17 @@ def test_list_and_detail_queries_do_not_grow(as_person: Any, people: Any) -> Non
     # The list: the base 9, whether her organisation lets all members report,
     # the count and one page (the secretariat handles for no party itself).
     assert before["/hnt/intern/avvik/"] == 9 + 3
+
+
+@pytest.mark.parametrize(("name", "written"), list(ways_of_writing(VALID_NUMBER).items()))
+def test_the_form_refuses_a_number_however_it_is_written(
+    as_person: Any, people: Any, name: str, written: str
+) -> None:
+    response = as_person("lena").post(
+        "/hnt/intern/avvik/ny/", _form_data(immediate_measures=f"Ringte om {written} i dag.")
+    )
+    assert response.status_code == 400, name
+    html = response.content.decode()
+    assert "fødselsnummer" in html  # the message says what to remove
+    assert "i dag." in html  # and what was typed is kept, to be corrected
+    assert not Deviation.objects.filter(external_reference="Synergi 4711").exists()
