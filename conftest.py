@@ -7,6 +7,7 @@ The named people are the demo partnership's users, built through the same
 - ``lena``   coordinator, Levanger       - ``nils``   coordinator, Namsos
 - ``hanne``  leader, Helse Nord-Trøndelag HF
 - ``stine``  observer (Statsforvalteren) - ``siri``   coordinator, Stjørdal (both partnerships)
+- ``kai``    coordinator, Frosta, and a plain member of Verdal (two roles, one partnership)
 - ``tor``    coordinator, Trondheim (other partnership only)
 - ``petter`` secretariat, other partnership
 - ``otto``   an outsider: an account with no role anywhere

@@ -79,6 +79,18 @@ def _person_for_second_factor(request: HttpRequest) -> User | None:
     return pending_user(request)
 
 
+def _second_factor_page(request: HttpRequest) -> User | HttpResponse:
+    """The person on a second-factor page, or where to send them instead: to
+    log in again when the password step has expired, on when already verified."""
+    user = _person_for_second_factor(request)
+    if user is None:
+        messages.info(request, _("Log in again: the log-in took too long."))
+        return redirect("accounts:login")
+    if is_verified(request.user):
+        return redirect(_next_url(request))
+    return user
+
+
 @sensitive_post_parameters("password")
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -130,12 +142,9 @@ def _second_factor_step(
 @sensitive_post_parameters("token")
 @never_cache
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    user = _person_for_second_factor(request)
-    if user is None:
-        messages.info(request, _("Log in again: the log-in took too long."))
-        return redirect("accounts:login")
-    if is_verified(request.user):
-        return redirect(_next_url(request))
+    user = _second_factor_page(request)
+    if isinstance(user, HttpResponse):
+        return user
     device = confirmed_totp_device(user)
     if device is None:
         return _with_next("accounts:two_factor_setup", request)
@@ -158,12 +167,9 @@ def recovery_login(request: HttpRequest) -> HttpResponse:
     """The second factor for a person who lost their phone: one of the
     recovery codes shown when they set up the authenticator. Then they set up
     a new authenticator (the old one is replaced when the new one works)."""
-    user = _person_for_second_factor(request)
-    if user is None:
-        messages.info(request, _("Log in again: the log-in took too long."))
-        return redirect("accounts:login")
-    if is_verified(request.user):
-        return redirect(_next_url(request))
+    user = _second_factor_page(request)
+    if isinstance(user, HttpResponse):
+        return user
     device = recovery_device(user)
     form = RecoveryCodeForm(request.POST or None)
     if device is not None and request.method == "POST" and form.is_valid():

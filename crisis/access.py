@@ -21,9 +21,6 @@ from django.http import Http404
 from crisis.models import Crisis, Report
 from partnerships.access import PartnershipAccess
 from partnerships.capabilities import Capability
-from partnerships.models import Membership
-
-REPORTING_ROLES = (Membership.Role.COORDINATOR, Membership.Role.LEADER)
 
 
 def require_viewer(access: PartnershipAccess) -> None:
@@ -34,18 +31,9 @@ def require_viewer(access: PartnershipAccess) -> None:
 
 
 def reporting_organisation_ids(access: PartnershipAccess) -> frozenset[int]:
-    """The parties this person reports for (one query; none without the right)."""
-    if access.user_id is None or not access.can(Capability.REPORT_CRISIS):
-        return frozenset()
-    return frozenset(
-        Membership.objects.current()
-        .filter(
-            user_id=access.user_id,
-            role__in=REPORTING_ROLES,
-            organisation_id__in=access.organisation_ids,
-        )
-        .values_list("organisation_id", flat=True)
-    )
+    """The parties this person reports for: where their own role gives
+    ``REPORT_CRISIS`` (no query: the access knows)."""
+    return access.parties_where(Capability.REPORT_CRISIS)
 
 
 def get_crisis(access: PartnershipAccess, pk: int) -> Crisis:

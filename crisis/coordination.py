@@ -29,7 +29,6 @@ from core.services import EditConflict, save_versioned
 from core.validators import validate_no_identity_number
 from councils.models import Treatment
 from crisis import periods, services
-from crisis.access import REPORTING_ROLES
 from crisis.models import (
     CoordinationMeeting,
     Crisis,
@@ -42,7 +41,9 @@ from crisis.models import (
     ResourceRequest,
     Value,
 )
-from partnerships.models import Membership, Organisation, Participation, Region
+from partnerships.access import people_who_may
+from partnerships.capabilities import Capability
+from partnerships.models import Organisation, Participation, Region
 
 # --- Aggregation for the agenda ------------------------------------------------------
 
@@ -946,12 +947,7 @@ def _notify(request: ResourceRequest, organisation_id: int, headline: str) -> No
     from notifications.models import Notification
     from notifications.services import notify
 
-    people = [
-        m.user
-        for m in Membership.objects.current()
-        .filter(organisation_id=organisation_id, role__in=REPORTING_ROLES, user__is_active=True)
-        .select_related("user")
-    ]
+    people = people_who_may(Capability.REPORT_CRISIS, [organisation_id])[organisation_id]
     crisis = request.crisis
     notify(
         Notification.Kind.CRISIS_REQUEST,

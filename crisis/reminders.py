@@ -34,9 +34,9 @@ from crisis import periods
 from crisis.access import reporting_organisation_ids
 from crisis.models import Crisis, Report, ReportForm
 from crisis.services import parties_of
-from partnerships.access import PartnershipAccess
+from partnerships.access import PartnershipAccess, people_who_may
 from partnerships.capabilities import Capability
-from partnerships.models import Membership, Organisation, Participation
+from partnerships.models import Organisation, Participation
 
 SUBMITTED = "submitted"
 DRAFT = "draft"
@@ -343,20 +343,8 @@ def _headline(crisis: Crisis, organisation: Organisation, start: datetime.date, 
 
 
 def _reporters(organisation_ids: set[int]) -> dict[int, list[User]]:
-    """Active coordinators and leaders of these parties (one query)."""
-    result: dict[int, list[User]] = {pk: [] for pk in organisation_ids}
-    for membership in (
-        Membership.objects.current()
-        .filter(
-            organisation_id__in=organisation_ids,
-            role__in=(Membership.Role.COORDINATOR, Membership.Role.LEADER),
-            user__is_active=True,
-        )
-        .select_related("user")
-        .order_by("pk")
-    ):
-        result[membership.organisation_id].append(membership.user)
-    return result
+    """The people who report for these parties (one query)."""
+    return people_who_may(Capability.REPORT_CRISIS, organisation_ids)
 
 
 def send_reminders(now: datetime.datetime | None = None) -> int:

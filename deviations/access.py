@@ -18,25 +18,13 @@ from django.http import Http404
 from deviations.models import Deviation, PartyReporting
 from partnerships.access import PartnershipAccess
 from partnerships.capabilities import Capability
-from partnerships.models import Membership, Organisation
-
-HANDLING_ROLES = (Membership.Role.COORDINATOR, Membership.Role.LEADER)
+from partnerships.models import Organisation
 
 
 def handling_organisation_ids(access: PartnershipAccess) -> frozenset[int]:
-    """The parties this person reports and answers deviations for: where they
-    are a current coordinator or leader (one query; none for the public)."""
-    if access.user_id is None or not access.can(Capability.HANDLE_DEVIATIONS):
-        return frozenset()
-    return frozenset(
-        Membership.objects.current()
-        .filter(
-            user_id=access.user_id,
-            role__in=HANDLING_ROLES,
-            organisation_id__in=access.organisation_ids,
-        )
-        .values_list("organisation_id", flat=True)
-    )
+    """The parties this person reports and answers deviations for: where their
+    own role gives ``HANDLE_DEVIATIONS`` (no query: the access knows)."""
+    return access.parties_where(Capability.HANDLE_DEVIATIONS)
 
 
 def parties_in_charge(access: PartnershipAccess) -> list[Organisation]:

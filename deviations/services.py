@@ -33,6 +33,8 @@ from deviations.models import (
     Guideline,
     PartyReporting,
 )
+from partnerships.access import people_who_may
+from partnerships.capabilities import Capability
 from partnerships.models import Membership, Organisation, Participation, Partnership
 
 S = Deviation.Status
@@ -514,19 +516,8 @@ def measure_as_followup(
 
 
 def _handlers(organisation_ids: set[int]) -> dict[int, list[User]]:
-    """Coordinators and leaders of these parties (one query)."""
-    result: dict[int, list[User]] = {org: [] for org in organisation_ids}
-    for membership in (
-        Membership.objects.current()
-        .filter(
-            organisation_id__in=organisation_ids,
-            role__in=(Membership.Role.COORDINATOR, Membership.Role.LEADER),
-            user__is_active=True,
-        )
-        .select_related("user")
-    ):
-        result[membership.organisation_id].append(membership.user)
-    return result
+    """The people who handle deviations for these parties (one query)."""
+    return people_who_may(Capability.HANDLE_DEVIATIONS, organisation_ids)
 
 
 def _notify_party(deviation: Deviation, organisation_id: int, kind: str, headline: str) -> None:

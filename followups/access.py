@@ -48,9 +48,8 @@ def can_report(access: PartnershipAccess, followup: FollowUp) -> bool:
     responsible party's coordinators and leaders, and the responsible person."""
     if access.can(Capability.MANAGE_FOLLOWUPS):
         return True
-    if (
-        access.can(Capability.REPORT_FOLLOWUP_PROGRESS)
-        and followup.responsible_organisation_id in access.organisation_ids
-    ):
+    # Per party: a coordinator of one party who is a plain member of the
+    # responsible one does not report for it.
+    if access.can_for(Capability.REPORT_FOLLOWUP_PROGRESS, followup.responsible_organisation_id):
         return True
     return access.user_id is not None and followup.responsible_person_id == access.user_id

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,8 +28,9 @@ from core.services import save_versioned
 from core.validators import validate_no_identity_number
 from followups.models import FollowUp, FollowUpLogEntry
 from notifications import services as notifications
-from partnerships.access import memberships_in, participating_organisations
-from partnerships.models import Membership, Organisation, Partnership
+from partnerships.access import memberships_in, participating_organisations, people_who_may
+from partnerships.capabilities import Capability
+from partnerships.models import Organisation, Partnership
 
 Status = FollowUp.Status
 
@@ -381,20 +381,8 @@ def _recipients(due: list[FollowUp], today: datetime.date) -> dict[int, list[Use
         for f in due
         if f.responsible_person is None and f.responsible_organisation_id is not None
     }
-    coordinators: dict[int, list[User]] = defaultdict(list)
-    if organisation_ids:
-        rows = (
-            Membership.objects.current(today)
-            .filter(
-                organisation_id__in=organisation_ids,
-                role=Membership.Role.COORDINATOR,
-                user__is_active=True,
-            )
-            .select_related("user")
-            .order_by("user__full_name")
-        )
-        for membership in rows:
-            coordinators[membership.organisation_id].append(membership.user)
+    # The party's coordinating unit, when nobody in particular is responsible.
+    coordinators = people_who_may(Capability.COORDINATE_PARTY, organisation_ids, on=today)
     result: dict[int, list[User]] = {}
     for followup in due:
         person = followup.responsible_person

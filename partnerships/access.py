@@ -9,6 +9,8 @@ see it but not change it.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +19,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.models import Visibility
-from partnerships.capabilities import ROLE_LABELS, Capability, Role, capabilities_for
+from partnerships.capabilities import (
+    ROLE_LABELS,
+    Capability,
+    Role,
+    capabilities_for,
+    roles_with,
+)
 from partnerships.models import (
     CurrentQuerySet,
     Invitation,
@@ -28,47 +36,59 @@ from partnerships.models import (
     PartnershipRole,
 )
 
+# The roles a membership of a party can have (the others are partnership roles
+# or, for observing organisations, given by the participation).
+MEMBERSHIP_ROLES = frozenset({Role.COORDINATOR, Role.LEADER, Role.MEMBER})
+
 
 @dataclass(frozen=True)
 class PartnershipAccess:
     partnership: Partnership
     user_id: int | None
+    # Every role the person holds here (partnership roles and all parties').
     roles: frozenset[Role] = frozenset()
     # Organisations (taking part in this partnership) the person belongs to.
     organisation_ids: frozenset[int] = frozenset()
+    # What the person may do somewhere in the partnership (the union).
     capabilities: frozenset[Capability] = field(default=frozenset())
+    # Secretariat, administrator: roles that count for every party.
+    partnership_roles: frozenset[Role] = frozenset()
+    # Organisation id → the person's roles in that party only.
+    party_roles: dict[int, frozenset[Role]] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def for_user(cls, partnership: Partnership, user: Any) -> PartnershipAccess:
         """Two queries for a logged-in person, none for the public."""
         if not getattr(user, "is_authenticated", False):
             return cls(partnership=partnership, user_id=None)
-        roles: set[Role] = {
+        partnership_roles = frozenset(
             Role(r)
             for r in PartnershipRole.objects.current()
             .filter(partnership=partnership, user=user)
             .values_list("role", flat=True)
-        }
+        )
         participating = Participation.objects.current().filter(partnership=partnership)
-        org_ids: set[int] = set()
+        per_party: dict[int, set[Role]] = {}
         rows = (
             Membership.objects.current()
             .filter(user=user, organisation__participations__in=participating)
             .values_list("organisation_id", "role", "organisation__participations__role")
         )
         for org_id, membership_role, participation_role in rows:
-            org_ids.add(org_id)
-            if participation_role == Participation.Role.OBSERVER:
-                roles.add(Role.OBSERVER)
-            else:
-                roles.add(Role(membership_role))
-        frozen = frozenset(roles)
+            observer = participation_role == Participation.Role.OBSERVER
+            per_party.setdefault(org_id, set()).add(
+                Role.OBSERVER if observer else Role(membership_role)
+            )
+        party_roles = {org: frozenset(roles) for org, roles in per_party.items()}
+        every_role = partnership_roles.union(*party_roles.values())
         return cls(
             partnership=partnership,
             user_id=user.pk,
-            roles=frozen,
-            organisation_ids=frozenset(org_ids),
-            capabilities=capabilities_for(frozen),
+            roles=every_role,
+            organisation_ids=frozenset(party_roles),
+            capabilities=capabilities_for(every_role),
+            partnership_roles=partnership_roles,
+            party_roles=party_roles,
         )
 
     @property
@@ -81,7 +101,25 @@ class PartnershipAccess:
         return sorted(str(ROLE_LABELS[role]) for role in self.roles)
 
     def can(self, capability: Capability) -> bool:
+        """May the person do this somewhere in the partnership? For what is
+        done for one party, ask :meth:`can_for` with the party."""
         return capability in self.capabilities
+
+    def can_for(self, capability: Capability, organisation_id: int | None) -> bool:
+        """May the person do this for the party ``organisation_id``: through a
+        partnership role, or through their own roles in that party."""
+        if capability in capabilities_for(self.partnership_roles):
+            return True
+        roles = self.party_roles.get(organisation_id) if organisation_id is not None else None
+        return roles is not None and capability in capabilities_for(roles)
+
+    def parties_where(self, capability: Capability) -> frozenset[int]:
+        """The parties where the person's own roles there give ``capability``
+        (partnership roles not counted: the secretariat acts for all, but is
+        not a party)."""
+        return frozenset(
+            org for org, roles in self.party_roles.items() if capability in capabilities_for(roles)
+        )
 
     def require_insider(self) -> None:
         if not self.is_insider:
@@ -151,9 +189,31 @@ def get_organisation_for_user(access: PartnershipAccess, organisation_id: int) -
 
 
 def can_edit_contact(access: PartnershipAccess, organisation: Organisation) -> bool:
-    return access.can(Capability.EDIT_ANY_CONTACT) or (
-        access.can(Capability.EDIT_OWN_CONTACT) and organisation.pk in access.organisation_ids
+    return access.can(Capability.EDIT_ANY_CONTACT) or access.can_for(
+        Capability.EDIT_OWN_CONTACT, organisation.pk
     )
+
+
+def people_who_may(
+    capability: Capability, organisation_ids: Iterable[int], *, on: datetime.date | None = None
+) -> dict[int, list[Any]]:
+    """Per party: the active people whose own role in that party gives
+    ``capability`` (on the day ``on``, default today) — who to tell when
+    something waits for the party. One query for any number of parties."""
+    wanted = set(organisation_ids)
+    result: dict[int, list[Any]] = {pk: [] for pk in wanted}
+    if not wanted:
+        return result
+    roles = [role.value for role in roles_with(capability) if role in MEMBERSHIP_ROLES]
+    for membership in (
+        Membership.objects.current(on)
+        .filter(organisation_id__in=wanted, role__in=roles, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    ):
+        if membership.user not in result[membership.organisation_id]:
+            result[membership.organisation_id].append(membership.user)
+    return result
 
 
 def memberships_in(partnership: Partnership) -> CurrentQuerySet[Membership]:

@@ -1,10 +1,14 @@
 """The one place that says which role may do what.
 
-Views, the API and templates ask ``access.can(Capability.X)``; nobody compares
-role names anywhere else. A person's roles in a partnership are the union of
-their partnership roles (secretariat, administrator), the roles of their
-memberships in organisations that are parties, and ``observer`` for
-memberships in organisations that observe.
+Views, the API and templates ask ``access.can(Capability.X)`` for what a
+person may do in the partnership, and ``access.can_for(Capability.X, party)``
+for what they may do *for one party*; nobody compares role names anywhere
+else. Capabilities are per party: a person's partnership roles (secretariat,
+administrator) count everywhere, but a membership counts only for its own
+organisation. A coordinator of Levanger who is a plain member of Verdal
+handles Levanger's deviations and edits Levanger's contact details, and only
+reads Verdal's. Memberships of organisations that observe give ``observer``.
+:data:`PARTY_CAPABILITIES` are the ones that are only ever asked per party.
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ class Capability(StrEnum):
     MANAGE_FOLLOWUPS = "manage_followups"
     # Report progress on follow-ups the own organisation is responsible for.
     REPORT_FOLLOWUP_PROGRESS = "report_followup_progress"
+    # Be the party's coordinating unit (koordinerende enhet): the one told
+    # when a follow-up of the party, with nobody in particular responsible,
+    # is due.
+    COORDINATE_PARTY = "coordinate_party"
     # Report deviations from the own party and handle those it receives.
     HANDLE_DEVIATIONS = "handle_deviations"
     # See every submitted deviation of the partnership, escalate them, see the
@@ -89,6 +97,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_INTERNAL,
             Capability.VIEW_PEOPLE,
             Capability.EDIT_OWN_CONTACT,
+            Capability.COORDINATE_PARTY,
             Capability.REPORT_FOLLOWUP_PROGRESS,
             Capability.HANDLE_DEVIATIONS,
             Capability.REPORT_CRISIS,
@@ -122,8 +131,26 @@ ROLE_LABELS: dict[Role, Promise] = {
 TWO_FACTOR_ROLES = frozenset({Role.ADMINISTRATOR, Role.SECRETARIAT})
 
 
+# Done for one party, never for the partnership as a whole: asked with
+# ``access.can_for(capability, organisation_id)``.
+PARTY_CAPABILITIES = frozenset(
+    {
+        Capability.EDIT_OWN_CONTACT,
+        Capability.COORDINATE_PARTY,
+        Capability.REPORT_FOLLOWUP_PROGRESS,
+        Capability.HANDLE_DEVIATIONS,
+        Capability.REPORT_CRISIS,
+    }
+)
+
+
 def capabilities_for(roles: frozenset[Role]) -> frozenset[Capability]:
     result: frozenset[Capability] = frozenset()
     for role in roles:
         result |= ROLE_CAPABILITIES[role]
     return result
+
+
+def roles_with(capability: Capability) -> frozenset[Role]:
+    """The roles that give ``capability`` (for finding the people to notify)."""
+    return frozenset(role for role, given in ROLE_CAPABILITIES.items() if capability in given)

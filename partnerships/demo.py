@@ -132,6 +132,12 @@ PEOPLE = [
         "observatør, Statsforvalteren i Trøndelag",
     ),
     DemoPerson(
+        "kai",
+        "Kai Tobeint",
+        "kai@frosta.example",
+        "koordinator i Frosta, vanlig medlem i Verdal (to roller i ett helsefellesskap)",
+    ),
+    DemoPerson(
         "siri",
         "Siri Koordinator",
         "siri@stjordal.example",
@@ -368,6 +374,11 @@ def build_demo() -> dict[str, User]:
     _member(people["hanne"], hnt_hf, Membership.Role.LEADER)
     _member(people["stine"], observers[0], Membership.Role.MEMBER)
     _member(people["siri"], by_number["5035"], Membership.Role.COORDINATOR)
+    # Two roles in two parties of one partnership: coordinator for Frosta, a
+    # plain member of Verdal. Capabilities are per party, so Kai acts for
+    # Frosta only.
+    _member(people["kai"], by_number["5036"], Membership.Role.COORDINATOR)
+    _member(people["kai"], by_number["5038"], Membership.Role.MEMBER)
     _member(people["tor"], by_number["5001"], Membership.Role.COORDINATOR)
     _member(people["petter"], stolav_hf, Membership.Role.MEMBER)
     return people

@@ -45,10 +45,13 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("key", ["short-key", "a" * 60, "django-insecure-" + "x1y2z3w4v5" * 5])
-def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
-    env = {**_production_env(), "SAMSPILL_SECRET_KEY": key}
-    result = subprocess.run(
+def _check_with_key(key: str | None) -> subprocess.CompletedProcess[str]:
+    env = _production_env()
+    if key is None:
+        del env["SAMSPILL_SECRET_KEY"]
+    else:
+        env["SAMSPILL_SECRET_KEY"] = key
+    return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
         env=env,
@@ -56,21 +59,17 @@ def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize("key", ["short-key", "a" * 60, "django-insecure-" + "x1y2z3w4v5" * 5])
+def test_production_refuses_to_start_with_a_weak_secret_key(key: str) -> None:
+    result = _check_with_key(key)
     assert result.returncode != 0
     assert "too weak" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
-    env = _production_env()
-    del env["SAMSPILL_SECRET_KEY"]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _check_with_key(None)
     assert result.returncode != 0
     assert "SAMSPILL_SECRET_KEY is required" in result.stderr
 

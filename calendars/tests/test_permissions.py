@@ -14,7 +14,20 @@ import pytest
 
 from calendars import services
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
 
 
 def _all(status: int, *, anon: int | None = None) -> dict[str, int]:

@@ -59,8 +59,17 @@ def fresh_database(django_db_blocker: Any) -> Iterator[str]:
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="restores into PostgreSQL")
 def test_the_demo_restores_into_a_fresh_database_exactly(
-    django_db_blocker: Any, fresh_database: str, tmp_path: Path, settings: Any
+    transactional_db: Any,
+    django_db_blocker: Any,
+    fresh_database: str,
+    tmp_path: Path,
+    settings: Any,
 ) -> None:
+    # Committed rows, so that pg_dump (another connection) sees them: the demo,
+    # built here (tests before this one may have emptied the database).
+    from samspill.demo import build_all
+
+    build_all()
     with django_db_blocker.unblock():
         # An uploaded file, so that the media folder has something to carry.
         media = Path(settings.MEDIA_ROOT)
@@ -87,7 +96,7 @@ def test_the_demo_restores_into_a_fresh_database_exactly(
 @pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="restores into PostgreSQL")
 def test_it_refuses_to_restore_into_a_database_with_tables(
-    django_db_blocker: Any, tmp_path: Path
+    transactional_db: Any, django_db_blocker: Any, tmp_path: Path
 ) -> None:
     with django_db_blocker.unblock():
         folder = tmp_path / "backup"

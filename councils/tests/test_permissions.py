@@ -9,8 +9,21 @@ from django.utils import timezone
 
 from councils.models import Appointment, Case, Council, Meeting, Treatment
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 MANAGERS = {"sara", "ada"}
 
 

@@ -47,8 +47,8 @@ PINNED = {
     "tiltakskort/": BASE + 1 + 1,
 }
 # A coordinator has no OTP device but is checked for a role needing one (the
-# same count), and also gets the parties they report for (1).
-COORDINATOR = BASE + PICTURE + 1
+# same count); the parties they report for come with their access (no query).
+COORDINATOR = BASE + PICTURE
 
 
 def org(number: str) -> Organisation:

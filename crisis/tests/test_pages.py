@@ -502,20 +502,21 @@ def test_the_pages_pin_their_query_counts(as_person: Any, people: Any) -> None:
     after = {name: _count(client, target) for name, target in pages.items()}
     assert after == before
     # Every page: the base 9 (session, user, partnership, roles and
-    # memberships, session save) and the person's reporting parties.
+    # memberships, session save); the person's reporting parties come with
+    # the access (per-party roles), no query of their own.
     assert before == {
         # + crises with forms, participations, the crises' regions, the
         #   reports of the reporting periods, the first submitted per party
-        "index": 9 + 6,
+        "index": 9 + 5,
         # + crisis with form and council, its regions, participations,
         #   the regions again (shared helper), the reports of every period
-        "crisis": 9 + 6,
+        "crisis": 9 + 5,
         # + crisis, the crisis' parties (regions, parties), the report, the
         #   prefill (report, values), the last report, the lines, the rules
-        "form": 9 + 10,
+        "form": 9 + 9,
         # + crisis, the crisis' parties (two), the report with its people,
         #   the lines, the rule version, values, revisions, unlocks
-        "view": 9 + 10,
+        "view": 9 + 9,
     }
 
 
@@ -526,6 +527,7 @@ def test_the_home_page_warnings_cost_a_fixed_number_of_queries(as_person: Any, p
     _grow(crisis, people)
     assert _count(client, "/hnt/intern/") == before
     # The page's own 9 + 2 (see partnerships/tests/test_queries.py), and for
-    # a reporter: active crises with forms, the person's reporting parties,
-    # their participations, the crises' regions, the reports.
-    assert before == 9 + 2 + 5
+    # a reporter: active crises with forms, their parties' participations,
+    # the crises' regions, the reports (the reporting parties come with the
+    # access).
+    assert before == 9 + 2 + 4

@@ -39,8 +39,21 @@ from crisis.settings_forms import (
 from crisis.tests.conftest import hnt, kommune_values, levanger, make_crisis, period
 from partnerships.models import Partnership
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 MANAGERS = {"sara", "ada"}
 BASE = "/hnt/intern/krise/innstillinger/"
 IDENTITY_NUMBER = "30108299920"

@@ -19,9 +19,22 @@ from deviations.models import Deviation, DeviationCategory, DeviationConfig, Gui
 from deviations.settings_views import CategoryForm, ConfigForm, GuidelineForm, fingerprint
 from partnerships.models import Organisation, Partnership
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
-INSIDERS_STOLAV = {"siri", "tor", "petter", "stine"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
+INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 BASE = "/hnt/intern/avvik/innstillinger/"
 IDENTITY_NUMBER = "30108299920"
 

@@ -17,9 +17,22 @@ import pytest
 from deviations.models import DeviationConfig
 from partnerships.models import Partnership
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
-INSIDERS_STOLAV = {"siri", "tor", "petter", "stine"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
+INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 
 
 def _expect(
@@ -36,7 +49,7 @@ def _expect(
 
 # The observer neither handles nor manages deviations.
 OBSERVER_403 = {"stine": 403}
-MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403}
+MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403, "kai": 403}
 QUARTER = {"quarter": "", "council": ""}
 
 CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
@@ -72,7 +85,7 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
         _expect(
             200,
             insiders=INSIDERS_STOLAV,
-            overrides={"siri": 403, "tor": 403, "stine": 403},
+            overrides={"siri": 403, "kai": 403, "tor": 403, "stine": 403},
         ),
     ),
 ]

@@ -15,9 +15,24 @@ from followups.models import FollowUp, FollowUpLogEntry
 from followups.tests.conftest import levanger, make_followup, namsos
 from partnerships.models import Partnership
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
-INSIDERS_STOLAV = {"siri", "tor", "petter", "stine"}
+# kai: coordinator of Frosta (Værnesregionen, in both partnerships) and a
+# plain member of Verdal.
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
+INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 
 
 def _expect(
@@ -34,9 +49,9 @@ def _expect(
 
 
 # Only the secretariat and administrators manage follow-ups.
-MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403}
+MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403, "kai": 403}
 # On a Levanger follow-up, Lena (Levanger's coordinator) reports too.
-REPORT_LEVANGER_403 = {"nils": 403, "hanne": 403, "stine": 403, "siri": 403}
+REPORT_LEVANGER_403 = {"nils": 403, "hanne": 403, "stine": 403, "siri": 403, "kai": 403}
 
 LOG = {"text": "Møte holdt med fastlegene", "progress": "20"}
 START = {"status": "in_progress", "version": "0", "comment": ""}

@@ -12,7 +12,20 @@ import pytest
 
 from notifications.models import NotificationPreference
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
 URL = "/konto/varsler/"
 
 CASES: list[tuple[str, dict[str, str], int]] = [

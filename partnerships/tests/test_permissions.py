@@ -13,7 +13,21 @@ import pytest
 
 from partnerships.models import Invitation, Membership, Organisation, PartnershipRole
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
+# kai: coordinator of Frosta and a plain member of Verdal (two roles, one partnership).
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
 
 
 def _ids(people: Any) -> dict[str, Any]:
@@ -37,6 +51,8 @@ def _ids(people: Any) -> dict[str, Any]:
     sara_role = PartnershipRole.objects.get(user=people.sara, partnership=hnt)
     petter_role = PartnershipRole.objects.get(user=people.petter)
     return {
+        "frosta": Organisation.objects.get(municipality_number="5036").pk,
+        "verdal": Organisation.objects.get(municipality_number="5038").pk,
         "levanger": levanger.pk,
         "namsos": namsos.pk,
         "trondheim": trondheim.pk,
@@ -49,7 +65,7 @@ def _ids(people: Any) -> dict[str, Any]:
 
 
 ALL_200 = dict.fromkeys(PEOPLE, 200)
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 
 
 def _expect(
@@ -63,7 +79,16 @@ def _expect(
 
 # people who may see people lists (VIEW_PEOPLE): secretariat, admin, coordinators, leaders
 VIEW_PEOPLE_403 = {"stine": 403}
-MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403}
+MANAGE_403 = {"lena": 403, "nils": 403, "hanne": 403, "stine": 403, "siri": 403, "kai": 403}
+# Editing a party's contact details: the secretariat, and that party's own coordinators.
+NOT_ITS_COORDINATOR = {
+    "lena": 403,
+    "nils": 403,
+    "hanne": 403,
+    "stine": 403,
+    "siri": 403,
+    "kai": 403,
+}
 
 CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/", ALL_200),
@@ -82,6 +107,7 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
             **dict.fromkeys(PEOPLE, 404),
             "anon": 302,
             "siri": 200,
+            "kai": 200,  # Frosta is in Værnesregionen, a party of both partnerships
             "tor": 200,
             "petter": 200,
             "stine": 200,
@@ -96,13 +122,20 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     (
         "GET",
         "/hnt/intern/parter/{levanger}/kontakt/",
-        _expect(200, overrides={"nils": 403, "hanne": 403, "stine": 403, "siri": 403}),
+        _expect(200, overrides={**NOT_ITS_COORDINATOR, "lena": 200}),
     ),
     (
         "GET",
         "/hnt/intern/parter/{namsos}/kontakt/",
-        _expect(200, overrides={"lena": 403, "hanne": 403, "stine": 403, "siri": 403}),
+        _expect(200, overrides={**NOT_ITS_COORDINATOR, "nils": 200}),
     ),
+    (
+        "GET",
+        "/hnt/intern/parter/{frosta}/kontakt/",
+        _expect(200, overrides={**NOT_ITS_COORDINATOR, "kai": 200}),
+    ),
+    # Kai is a member of Verdal, not its coordinator: per party, no edit.
+    ("GET", "/hnt/intern/parter/{verdal}/kontakt/", _expect(200, overrides=NOT_ITS_COORDINATOR)),
     ("GET", "/hnt/intern/medlemskap/{lena_m}/", _expect(200, overrides=MANAGE_403)),
     ("GET", "/hnt/intern/medlemskap/{tor_m}/", _expect(404, overrides=MANAGE_403)),
     ("GET", "/hnt/intern/roller/", _expect(200, overrides=MANAGE_403)),

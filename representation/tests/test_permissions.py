@@ -18,8 +18,21 @@ from representation import services
 from representation.models import InputRound, ReportBack
 from representation.tests.conftest import at, hold, make_meeting, open_round, seat_of
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 
 
 def _expect(
@@ -37,7 +50,7 @@ def _only(who: dict[str, int], rest: int = 404) -> dict[str, int]:
 
 # The overview: those who manage meetings and people with a seat in ASU
 # (Lena and Hanne as members, Stine as observer); other insiders 403.
-OVERVIEW = _expect(200, overrides={"nils": 403, "siri": 403})
+OVERVIEW = _expect(200, overrides={"nils": 403, "siri": 403, "kai": 403})
 # Asking for input: the members Lena and Hanne only.
 OPEN = _expect(403, overrides={"lena": 200, "hanne": 200})
 REPORT = {"summary": "Kort referat fra møtet"}
@@ -55,19 +68,25 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/hnt/intern/representasjon/mote/{up}/innspill/ny/", EMPTY, OPEN),
     # An empty form comes back with its errors for those who may ask.
     ("POST", "/hnt/intern/representasjon/mote/{up}/innspill/ny/", EMPTY, OPEN),
-    # Lena's round: hers alone (nobody else named is in Innherred).
-    ("GET", "/hnt/intern/representasjon/innspill/{round}/", EMPTY, _only({"lena": 200})),
+    # Lena's round for Innherred: hers, and Kai, a member of Verdal (in
+    # Innherred), is one of those she asks: Kai answers, Lena closes.
+    (
+        "GET",
+        "/hnt/intern/representasjon/innspill/{round}/",
+        EMPTY,
+        _only({"lena": 200, "kai": 200}),
+    ),
     (
         "POST",
         "/hnt/intern/representasjon/innspill/{round}/svar/",
         ANSWER,
-        _only({"lena": 403}),
+        _only({"lena": 403, "kai": 302}),
     ),
     (
         "POST",
         "/hnt/intern/representasjon/innspill/{round}/lukk/",
         EMPTY,
-        _only({"lena": 302}),
+        _only({"lena": 302, "kai": 403}),
     ),
     # Hanne's round: Sara is a member of the hospital trust, so she is asked.
     (

@@ -11,9 +11,22 @@ from typing import Any
 
 import pytest
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
-INSIDERS_STOLAV = {"siri", "tor", "petter", "stine"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
+INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 
 
 def _expect(insider: int, insiders: set[str], anon: int) -> dict[str, int]:

@@ -15,8 +15,21 @@ import pytest
 from search import services
 from search.tests.conftest import World, access_for
 
-PEOPLE = ["anon", "sara", "ada", "lena", "nils", "hanne", "stine", "siri", "tor", "petter", "otto"]
-INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri"}
+PEOPLE = [
+    "anon",
+    "sara",
+    "ada",
+    "lena",
+    "nils",
+    "hanne",
+    "stine",
+    "siri",
+    "kai",
+    "tor",
+    "petter",
+    "otto",
+]
+INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 EVERYONE = set(PEOPLE)
 PUBLIC = {"anon", "tor", "petter", "otto"}
 SECRETARIAT = {"sara", "ada"}
