@@ -52,8 +52,11 @@ test: setup lint
 
 # The suite (browser tests left out) with the clock started, demo included,
 # at the moments where calendars break: 23:30 in Oslo on New Year's Eve, a
-# leap day, and 02:30 in Oslo before the autumn clock change (the first of two).
-TEST_DATES ?= 2026-12-31T22:30:00+00:00 2028-02-29T11:00:00+00:00 2026-10-25T00:30:00+00:00
+# leap day, 02:30 in Oslo before the autumn clock change (the first of two),
+# and 00:30 in Oslo on New Year's Day, while UTC is still in the old year
+# (a date taken in UTC instead of Oslo time is a day and a year off).
+TEST_DATES ?= 2026-12-31T22:30:00+00:00 2028-02-29T11:00:00+00:00 2026-10-25T00:30:00+00:00 \
+	2026-12-31T23:30:00+00:00
 
 test-dates: setup
 	@for moment in $(TEST_DATES); do \

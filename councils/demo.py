@@ -408,11 +408,11 @@ def build_councils_demo(people: dict[str, User]) -> None:
 
     # Past meetings were held; the next one has its notice out; later ones are planned.
     upcoming = sorted(
-        (m for m in meetings if m.starts_at.date() >= today), key=lambda m: m.starts_at
+        (m for m in meetings if timezone.localdate(m.starts_at) >= today), key=lambda m: m.starts_at
     )
     next_one = upcoming[0] if upcoming else None
     for meeting in meetings:
-        if meeting.starts_at.date() < today:
+        if timezone.localdate(meeting.starts_at) < today:
             wanted = M.HELD
         elif meeting == next_one:
             wanted = M.NOTICE_PUBLISHED
@@ -447,7 +447,9 @@ OTHER_OUTCOMES = {
 def _minutes_demo(meetings: list[Meeting], people: dict[str, User], today: datetime.date) -> None:
     """Every past meeting but the latest has attendance, decisions and
     published minutes; the latest waits for the secretariat to record them."""
-    past = sorted((m for m in meetings if m.starts_at.date() < today), key=lambda m: m.starts_at)
+    past = sorted(
+        (m for m in meetings if timezone.localdate(m.starts_at) < today), key=lambda m: m.starts_at
+    )
     latest_by_council: dict[int, Meeting] = {}
     for meeting in past:
         latest_by_council[meeting.council_id] = meeting
@@ -475,7 +477,7 @@ def _minutes_demo(meetings: list[Meeting], people: dict[str, User], today: datet
         meeting = services.change_meeting_status(meeting, M.MINUTES_DRAFTED, meeting.version)
         meeting = services.approve_minutes(
             meeting,
-            approved_on=meeting.starts_at.date() + datetime.timedelta(days=14),
+            approved_on=timezone.localdate(meeting.starts_at) + datetime.timedelta(days=14),
             approved_by="Godkjent i neste møte",
             by=people["sara"],
             expected_version=meeting.version,

@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 
 from councils.demo import build_councils_demo
-from councils.models import Case, CaseCounter, Meeting
+from councils.models import Appointment, Case, CaseCounter, Meeting
 from followups.models import FollowUp
 
 M = Meeting.Status
@@ -29,7 +29,10 @@ MOMENTS = [
 
 
 def _rebuild(people: Any, moment: datetime.datetime) -> datetime.date:
+    # Seats too: they start the year before the demo is built, and the
+    # session's demo may have been built later than ``moment``.
     Meeting.objects.filter(council__partnership__slug="hnt").delete()
+    Appointment.objects.filter(council__partnership__slug="hnt").delete()
     FollowUp.objects.filter(partnership__slug="hnt", origin="decision").delete()
     Case.objects.filter(partnership__slug="hnt").delete()
     CaseCounter.objects.filter(partnership__slug="hnt").delete()

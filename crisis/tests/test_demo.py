@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from auditlog.context import disable_auditlog
+from django.utils import timezone
 
 from core.identity_numbers import find_identity_numbers
 from core.tests.report import report_figure
@@ -154,7 +155,9 @@ def test_every_party_reports_almost_every_week(hnt: Any) -> None:
     for report in submitted:
         assert report.first_submitted_at <= report.submitted_at  # type: ignore[operator]
         assert report.created <= report.first_submitted_at  # type: ignore[operator]
-        assert report.period_start + datetime.timedelta(days=7) <= report.submitted_at.date()  # type: ignore[union-attr]
+        assert report.period_start + datetime.timedelta(days=7) <= timezone.localdate(
+            report.submitted_at
+        )  # type: ignore[union-attr]
     # One revision per submitted report, two where a report was corrected.
     revisions = Counter(
         ReportRevision.objects.filter(report__crisis=crisis).values_list("number", flat=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.services import EditConflict
 from councils.models import Council
@@ -34,7 +35,7 @@ def test_a_report_gets_a_number_and_a_deadline_and_tells_the_receiver(people: An
     config = services.config_for(hnt())
     assert deviation.submitted_at is not None and deviation.response_deadline is not None
     assert (
-        deviation.response_deadline - deviation.submitted_at.date()
+        deviation.response_deadline - timezone.localdate(deviation.submitted_at)
     ).days == config.response_days
     told = Notification.objects.filter(
         kind="deviation_received", path__endswith=f"/{deviation.pk}/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
 from search.tests.conftest import World
 
@@ -50,7 +51,7 @@ def test_insiders_get_internal_hits_and_everyone_else_public_ones(
                 "kind": "case",
                 "title": "Lyngheiforhandlinger",
                 "number": world.exempt.number,
-                "date": world.exempt.created.date().isoformat(),
+                "date": timezone.localdate(world.exempt.created).isoformat(),
                 "url": f"/hnt/helsefellesskap/rad/asu/moter/{world.published.pk}/",
                 "public_title_only": True,
             }
