@@ -13,21 +13,7 @@ from typing import Any
 import pytest
 
 from calendars import services
-
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
+from tests.matrix import PEOPLE
 
 
 def _all(status: int, *, anon: int | None = None) -> dict[str, int]:

@@ -18,21 +18,8 @@ from crisis import coordination
 from crisis.models import ResourceRequest
 from crisis.tests.conftest import levanger
 from crisis.tests.test_coordination import make_crisis
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 OUTSIDE = {"tor": 404, "petter": 404, "otto": 404, "anon": 302}
 VIEWERS = ("sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai")
 

@@ -37,23 +37,10 @@ from crisis.tests.conftest import (
     period,
 )
 from partnerships.models import Organisation, Region
+from tests.matrix import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 MANAGERS = {"sara", "ada"}
 

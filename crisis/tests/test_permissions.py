@@ -20,21 +20,8 @@ from django.urls import reverse
 from crisis import services
 from crisis.tests.conftest import kommune_values, levanger, make_crisis, namsos, period
 from partnerships.models import Organisation
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 OUTSIDE = {"tor": 404, "petter": 404, "otto": 404, "anon": 302}
 
 

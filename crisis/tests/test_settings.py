@@ -38,21 +38,8 @@ from crisis.settings_forms import (
 )
 from crisis.tests.conftest import hnt, kommune_values, levanger, make_crisis, period
 from partnerships.models import Partnership
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 MANAGERS = {"sara", "ada"}
 BASE = "/hnt/intern/krise/innstillinger/"

@@ -14,21 +14,8 @@ import pytest
 
 from deviations import services
 from deviations.tests.conftest import hnt, levanger, make_deviation, report_data
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 OUTSIDE = {"tor": 404, "petter": 404, "otto": 404, "anon": 302}
 
 

@@ -18,21 +18,8 @@ from deviations import services
 from deviations.models import Deviation, DeviationCategory, DeviationConfig, Guideline
 from deviations.settings_views import CategoryForm, ConfigForm, GuidelineForm, fingerprint
 from partnerships.models import Organisation, Partnership
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 BASE = "/hnt/intern/avvik/innstillinger/"

@@ -16,21 +16,8 @@ import pytest
 
 from deviations.models import DeviationConfig
 from partnerships.models import Partnership
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 

@@ -17,26 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from deviations import tokens
 from deviations.models import OrganisationToken
 from deviations.tests.test_api import URL, bearer, hnt_hf, levanger, make_token, namsos, stjordal
+from tests.matrix import PEOPLE
 
 PAGE = "/{slug}/intern/avvik/api-nokler/"
 CREATE = "/{slug}/intern/avvik/api-nokler/ny/"
 REVOKE = "/{slug}/intern/avvik/api-nokler/{pk}/trekk-tilbake/"
 SHOWN = re.compile(r'id="new-token" value="([^"]+)" readonly')
-
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 
 
 def _expect(allowed: int, *, others: dict[str, int] | None = None) -> dict[str, int]:

@@ -14,23 +14,10 @@ import pytest
 from followups.models import FollowUp, FollowUpLogEntry
 from followups.tests.conftest import levanger, make_followup, namsos
 from partnerships.models import Partnership
+from tests.matrix import PEOPLE
 
-# kai: coordinator of Frosta (Værnesregionen, in both partnerships) and a
-# plain member of Verdal.
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
+# kai (tests/matrix.py): coordinator of Frosta (Værnesregionen, in both
+# partnerships) and a plain member of Verdal.
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 

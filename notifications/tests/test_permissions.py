@@ -11,21 +11,8 @@ from typing import Any
 import pytest
 
 from notifications.models import NotificationPreference
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 URL = "/konto/varsler/"
 
 CASES: list[tuple[str, dict[str, str], int]] = [

@@ -12,22 +12,9 @@ from typing import Any
 import pytest
 
 from partnerships.models import Invitation, Membership, Organisation, PartnershipRole
+from tests.matrix import PEOPLE
 
-# kai: coordinator of Frosta and a plain member of Verdal (two roles, one partnership).
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
+# kai (tests/matrix.py): coordinator of Frosta and a plain member of Verdal.
 
 
 def _ids(people: Any) -> dict[str, Any]:

@@ -17,21 +17,8 @@ from councils.services import plan_meeting
 from representation import services
 from representation.models import InputRound, ReportBack
 from representation.tests.conftest import at, hold, make_meeting, open_round, seat_of
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 
 

@@ -11,20 +11,8 @@ from typing import Any
 
 import pytest
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
+from tests.matrix import PEOPLE
+
 INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 INSIDERS_STOLAV = {"siri", "kai", "tor", "petter", "stine"}
 

@@ -14,21 +14,8 @@ import pytest
 
 from search import services
 from search.tests.conftest import World, access_for
+from tests.matrix import PEOPLE
 
-PEOPLE = [
-    "anon",
-    "sara",
-    "ada",
-    "lena",
-    "nils",
-    "hanne",
-    "stine",
-    "siri",
-    "kai",
-    "tor",
-    "petter",
-    "otto",
-]
 INSIDERS = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 EVERYONE = set(PEOPLE)
 PUBLIC = {"anon", "tor", "petter", "otto"}
