@@ -205,13 +205,16 @@ def people_who_may(
     if not wanted:
         return result
     roles = [role.value for role in roles_with(capability) if role in MEMBERSHIP_ROLES]
+    seen: set[tuple[int, int]] = set()
     for membership in (
         Membership.objects.current(on)
         .filter(organisation_id__in=wanted, role__in=roles, user__is_active=True)
         .select_related("user")
         .order_by("user__full_name", "pk")
     ):
-        if membership.user not in result[membership.organisation_id]:
+        key = (membership.organisation_id, membership.user_id)
+        if key not in seen:  # two memberships of one person in one party
+            seen.add(key)
             result[membership.organisation_id].append(membership.user)
     return result
 

@@ -11,17 +11,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import totp_now
 from core.tests.report import report_figure
-from partnerships.demo import DEMO_PASSWORD
+from tests.browser.test_journeys import _log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _password(v: Any) -> None:
-    v.go("/konto/logg-inn/")
-    v.page.get_by_label("E-postadresse").fill("sara@hnt.example")
-    v.page.get_by_label("Passord").fill(DEMO_PASSWORD)
-    v.page.get_by_label("Passord").press("Enter")
-    v.page.wait_for_load_state()
 
 
 def _activate(v: Any, sara: Any) -> None:
@@ -41,7 +33,7 @@ def test_recovery_codes_replace_a_lost_phone(visit: Any, browser_people: Any, wi
     TOTPDevice.objects.filter(user=sara).delete()
     v = visit()
     v.page.set_viewport_size({"width": width, "height": 900})
-    _password(v)
+    _log_in(v, "sara@hnt.example")
     _activate(v, sara)
     assert "/konto/tofaktor/koder/" in v.page.url
     codes = [c.strip() for c in v.page.locator(".recovery-codes code").all_inner_texts()]
@@ -53,7 +45,7 @@ def test_recovery_codes_replace_a_lost_phone(visit: Any, browser_people: Any, wi
 
     lost = visit()  # the phone is gone: a new browser
     lost.page.set_viewport_size({"width": width, "height": 900})
-    _password(lost)
+    _log_in(lost, "sara@hnt.example")
     assert "/konto/tofaktor/kode/" in lost.page.url
     lost.check_accessibility()
     lost.page.get_by_role("link", name="Logg inn med en gjenopprettingskode").click()
