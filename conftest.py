@@ -29,6 +29,9 @@ import pytest
 from django.test import Client
 
 from core.tests.report import FIGURES
+from tests.matrix import MATRIX_MARK, record_request
+
+MATRIX_COVERAGE = "tests/test_matrix_coverage.py"
 
 SESSION_CLOCK = "SAMSPILL_TEST_CLOCK"
 
@@ -48,6 +51,27 @@ def pytest_configure(config: Any) -> None:
     traveller = time_machine.travel(start, tick=True)
     traveller.start()
     config.add_cleanup(traveller.stop)
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """The matrix coverage check runs after every matrix has run."""
+    last = [item for item in items if item.nodeid.startswith(MATRIX_COVERAGE)]
+    items[:] = [item for item in items if not item.nodeid.startswith(MATRIX_COVERAGE)] + last
+
+
+@pytest.fixture(autouse=True)
+def _record_matrix_requests(request: Any) -> Any:
+    """In a permission matrix, note the URL name of every request it makes."""
+    if MATRIX_MARK not in request.node.name:
+        yield
+        return
+    from django.core.signals import request_started
+
+    request_started.connect(record_request, dispatch_uid="matrix-coverage")
+    try:
+        yield
+    finally:
+        request_started.disconnect(dispatch_uid="matrix-coverage")
 
 
 def pytest_report_header(config: Any) -> str | None:

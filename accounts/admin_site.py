@@ -31,6 +31,8 @@ class SamspillAdminSite(admin.AdminSite):
         return super().has_permission(request) and is_verified(request.user)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        if self.has_permission(request):
+            return redirect(reverse("admin:index", current_app=self.name))
         if request.user.is_authenticated and is_verified(request.user):
             # Logged in properly, but not an administrator.
             raise PermissionDenied

@@ -4,6 +4,8 @@ parties of one partnership, so every matrix checks capabilities per party."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 PEOPLE = [
     "anon",
     "sara",
@@ -18,3 +20,56 @@ PEOPLE = [
     "petter",
     "otto",
 ]
+
+
+# --- Which URL names the matrices ask about -----------------------------------------
+#
+# A test whose name contains ``permission_matrix`` is a permission matrix. The
+# root conftest records the URL name of every request such a test makes, and
+# ``tests/test_matrix_coverage.py`` (run last) fails when a URL name of the
+# project was asked about by no matrix.
+
+MATRIX_MARK = "permission_matrix"
+SEEN_URL_NAMES: set[str] = set()
+
+
+def record_request(sender: object, environ: dict[str, str] | None = None, **kwargs: object) -> None:
+    """``request_started`` receiver: note the URL name the request resolves to."""
+    from django.urls import Resolver404, resolve
+
+    if environ is None:
+        return
+    # The test client hands WSGI its path as UTF-8 bytes read as Latin-1.
+    path = environ.get("PATH_INFO", "").encode("iso-8859-1").decode("utf-8", "replace")
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return
+    if match.view_name:
+        SEEN_URL_NAMES.add(match.view_name)
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project, with its namespaces (``councils:case``).
+
+    Where two names share one route (django-ninja names each method of a path;
+    a view may keep an alias), a request resolves to the first, so that one
+    stands for the route.
+    """
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    routes: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str, prefix: str) -> Iterator[str]:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern, inner, route)
+            elif isinstance(pattern, URLPattern) and pattern.name and route not in routes:
+                routes.add(route)
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver(), "", ""))

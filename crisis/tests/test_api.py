@@ -131,6 +131,7 @@ def test_reading_permission_matrix(as_person: Any, setup: dict[str, Any]) -> Non
     services.save_report(crisis, levanger(), period(crisis), kommune_values(), by=None, submit=True)
     start = period(crisis).isoformat()
     urls = {
+        "list": URL,
         "report": f"{URL}/{crisis.pk}/reports/{start}",
         "dashboard": f"{URL}/{crisis.pk}/dashboard",
         "dhis2": f"{URL}/{crisis.pk}/dhis2",
@@ -140,6 +141,14 @@ def test_reading_permission_matrix(as_person: Any, setup: dict[str, Any]) -> Non
         for name, url in urls.items()
     }
     assert got == {
+        # Every token lists the crises of its own partnership (below: only those).
+        "list": {
+            "levanger": 200,
+            "namsos": 200,
+            "other_partnership": 200,
+            "same_party_other_partnership": 200,
+            **UNAUTHORIZED,
+        },
         # A party reads its own report only: Namsos has none for the period.
         "report": {
             "levanger": 200,
@@ -164,6 +173,14 @@ def test_reading_permission_matrix(as_person: Any, setup: dict[str, Any]) -> Non
         },
     }
     assert get(Client(), f"{URL}/999999/dashboard", setup["tokens"]["levanger"]).status_code == 404
+    listed = {
+        caller: [row["id"] for row in get(Client(), URL, setup["tokens"][caller]).json()]
+        for caller in ("levanger", "other_partnership", "same_party_other_partnership")
+    }
+    hnt_crises = set(Crisis.objects.filter(partnership__slug="hnt").values_list("pk", flat=True))
+    assert crisis.pk in listed["levanger"] and set(listed["levanger"]) <= hnt_crises
+    elsewhere = listed["other_partnership"] + listed["same_party_other_partnership"]
+    assert not hnt_crises & set(elsewhere)
 
 
 def test_reporting_permission_matrix(as_person: Any, setup: dict[str, Any]) -> None:

@@ -132,6 +132,13 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/api/partnerships/hnt", ALL_200),
     ("GET", "/api/me", {**dict.fromkeys(PEOPLE, 200), "anon": 401}),
     ("GET", "/api/partnerships/hnt/my-access", _expect(200, anon=401)),
+    ("GET", "/api/partnerships", ALL_200),
+    ("GET", "/api/openapi.json", ALL_200),
+    # The interactive documentation is off (it would load scripts from a CDN).
+    ("GET", "/api/", dict.fromkeys(PEOPLE, 404)),
+    ("GET", "/healthz", ALL_200),
+    # Choosing a language: back to the page, for anyone.
+    ("POST", "/i18n/setlang/", dict.fromkeys(PEOPLE, 302)),
 ]
 
 
