@@ -10,6 +10,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("start/", views.start, name="start"),
     path("logg-inn/", views.login_view, name="login"),
     path("logg-ut/", views.logout_view, name="logout"),
     path("tofaktor/kode/", views.two_factor_verify, name="two_factor_verify"),

@@ -57,7 +57,7 @@ def _next_url(request: HttpRequest) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("accounts:profile")
+    return reverse("accounts:start")
 
 
 def _with_next(url_name: str, request: HttpRequest) -> HttpResponseRedirect:
@@ -350,6 +350,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are logged out."))
     return redirect("portal:index")
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a log-in lands: the person's work queue in their partnership, or,
+    for a person in two or none, the account page that lists them."""
+    partnerships = list(partnerships_of(request.user)[:2])
+    if len(partnerships) == 1:
+        return redirect("staff:home", partnerships[0].slug)
+    return redirect("accounts:profile")
 
 
 @login_required

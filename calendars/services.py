@@ -204,6 +204,9 @@ def meeting_event(
         event.add("location", location)
     event.add("url", url)
     event.add("description", "\n".join(lines))
+    # The meeting's version goes up with every saved change (a move, a new
+    # place, a status), so a changed meeting replaces the event calendars
+    # already have (same UID, higher SEQUENCE: RFC 5545, 3.8.7.4).
     event.add("sequence", meeting.version)
     cancelled = meeting.status == Meeting.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

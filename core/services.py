@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as datetime_module
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.guard import check_instance
 from core.models import VersionedModel
@@ -103,7 +105,7 @@ def history_for(instance: models.Model) -> list[HistoryEntry]:
         HistoryEntry(
             timestamp=entry.timestamp,
             actor=(entry.actor.get_full_name() or str(entry.actor)) if entry.actor else None,
-            action=entry.get_action_display(),
+            action=_action_label(entry.action),
             changes=[
                 (
                     _label(model, name),
@@ -137,9 +139,39 @@ def _field(model: type[models.Model], name: str) -> Any:
     return field if getattr(field, "concrete", False) else None
 
 
+# Fields that have no verbose name of their own, named for the catalogue
+# (makemessages cannot see the names _label translates at run time).
+_UNNAMED_FIELDS = [gettext_noop("created"), gettext_noop("position"), gettext_noop("year")]
+# Django 6.1's empty choice in every select has no bokmål or nynorsk text in
+# Django's own catalogue; ours, read first, gives it one.
+_DJANGO_UNTRANSLATED = [gettext_noop("- Select an option -")]
+
+
+def _action_label(action: int) -> str:
+    # auditlog's own words are not translated to Norwegian.
+    from auditlog.models import LogEntry
+
+    labels = {
+        LogEntry.Action.CREATE: _("Created"),
+        LogEntry.Action.UPDATE: _("Changed"),
+        LogEntry.Action.DELETE: _("Deleted"),
+    }
+    return labels.get(action, _("Read"))
+
+
 def _label(model: type[models.Model], name: str) -> str:
+    """The field's name in the reader's language. A field without a
+    verbose name of its own gets one Django makes from its Python name,
+    which is English and untranslated: a relation is then named by the model
+    it points to, anything else by the translated Python name."""
     field = _field(model, name)
-    return str(field.verbose_name) if field is not None else name
+    if field is None:
+        return name
+    if str(field.verbose_name) != field.name.replace("_", " "):
+        return str(field.verbose_name)
+    if field.is_relation and field.related_model is not None:
+        return str(field.related_model._meta.verbose_name)
+    return _(str(field.verbose_name))
 
 
 def _display(
@@ -153,4 +185,25 @@ def _display(
     field = _field(model, name)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(text, text))
+    return _when(field, text) if field is not None else text
+
+
+def _when(field: models.Field[Any, Any], text: str) -> str:
+    """Times in local time and dates and yes/no in the reader's language
+    (auditlog stores them as Python writes them: UTC, ISO, True/False)."""
+    from django.utils import formats, timezone
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(text)
+        if moment is None:
+            return text
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime_module.UTC)
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField):
+        day = parse_date(text)
+        return formats.date_format(day, "SHORT_DATE_FORMAT") if day else text
+    if isinstance(field, models.BooleanField):
+        return {"True": _("Yes"), "False": _("No")}.get(text, text)
     return text

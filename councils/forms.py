@@ -8,19 +8,23 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
 from core.models import Visibility
-from councils.models import Appointment, Case, Council, Treatment
+from councils.models import Appointment, Case, Council, Meeting, Treatment
+from councils.services import Direction
 from partnerships.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class MeetingForm(GuardedForm):
+class MeetingDetailsForm(GuardedForm):
+    """When and where a meeting is: for planning it and for changing it."""
+
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME, required=False)
@@ -35,16 +39,6 @@ class MeetingForm(GuardedForm):
     papers_deadline = forms.DateField(
         label=_("Deadline for case papers"), widget=DATE, required=False
     )
-    joint_with = forms.ModelMultipleChoiceField(
-        label=_("Joint meeting with"),
-        queryset=Council.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, others: QuerySet[Council], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["joint_with"].queryset = others  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,6 +56,59 @@ class MeetingForm(GuardedForm):
         start = datetime.datetime.combine(day, self.cleaned_data["start_time"], zone)
         end_time = self.cleaned_data.get("end_time")
         return start, datetime.datetime.combine(day, end_time, zone) if end_time else None
+
+    def details(self) -> dict[str, Any]:
+        """The meeting's fields as ``services.update_meeting`` takes them."""
+        starts_at, ends_at = self.moments()
+        data = self.cleaned_data
+        return {
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "title": data["title"],
+            "location": data["location"],
+            "video_url": data["video_url"],
+            "papers_deadline": data["papers_deadline"],
+        }
+
+
+class MeetingForm(MeetingDetailsForm):
+    joint_with = forms.ModelMultipleChoiceField(
+        label=_("Joint meeting with"),
+        queryset=Council.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, others: QuerySet[Council], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["joint_with"].queryset = others  # type: ignore[attr-defined]
+
+
+class MeetingEditForm(VersionedFormMixin, MeetingDetailsForm):
+    """The details of a planned meeting, from the version the person saw."""
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict[str, Any]:
+        starts = timezone.localtime(meeting.starts_at)
+        ends = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+        return {
+            "date": starts.date(),
+            "start_time": starts.time(),
+            "end_time": ends.time() if ends else None,
+            "title": meeting.title,
+            "location": meeting.location,
+            "video_url": meeting.video_url,
+            "papers_deadline": meeting.papers_deadline,
+            "version": meeting.version,
+        }
+
+
+class MoveAgendaItemForm(GuardedForm):
+    """One press of "move up" or "move down", with where the item was on the
+    page (so a double submit moves it once)."""
+
+    direction = forms.ChoiceField(choices=[(d, d) for d in (Direction.UP, Direction.DOWN)])
+    position = forms.IntegerField(min_value=0)
 
 
 class CaseForm(VersionedFormMixin, GuardedModelForm):

@@ -49,6 +49,21 @@ def notify_notice_published(meeting: Meeting) -> int:
     )
 
 
+def notify_meeting_changed(meeting: Meeting) -> int:
+    """Tell the seats that a meeting whose notice is out has changed (time,
+    place or details): as a notice, since the notice they have is out of date.
+    The headline gives the council and the new time, both public."""
+    when = timezone.localtime(meeting.starts_at)
+    return notify(
+        K.NOTICE_PUBLISHED,
+        _seat_holders(meeting),
+        partnership=meeting.council.partnership,
+        headline=_("%(council)s %(when)s: the meeting was changed")
+        % {"council": meeting.council, "when": f"{when:%d.%m.%Y %H:%M}"},
+        path=_path(meeting),
+    )
+
+
 def notify_minutes_for_approval(meeting: Meeting) -> int:
     """Tell the seats that drafted minutes await approval."""
     return notify(

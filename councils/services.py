@@ -19,6 +19,7 @@ from core.models import Visibility
 from core.services import save_versioned
 from councils import notices
 from councils.attachments import check_upload
+from councils.audit import acting, record_change
 from councils.models import (
     Appointment,
     Attendance,
@@ -45,7 +46,7 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PUBLISHED: frozenset(),
     S.CANCELLED: frozenset({S.PLANNED}),
 }
-# While the agenda may still change.
+# While the meeting (time, place, details) and its agenda may still change.
 AGENDA_OPEN = frozenset({S.PLANNED, S.NOTICE_PUBLISHED})
 
 STANDING_ITEMS = [
@@ -139,6 +140,55 @@ def plan_meeting(
         for key, pos in STANDING_ITEMS
     )
     return meeting
+
+
+# What ``update_meeting`` may change: the details of the plan-meeting form.
+MEETING_DETAILS = ("title", "starts_at", "ends_at", "location", "video_url", "papers_deadline")
+
+
+def require_open(meeting: Meeting) -> None:
+    """Refuse a change to a meeting that is held or cancelled."""
+    if meeting.status not in AGENDA_OPEN:
+        raise ValidationError(
+            _("A meeting that is “%(status)s” can no longer be changed.")
+            % {"status": S(meeting.status).label},
+            code="meeting_closed",
+        )
+
+
+def update_meeting(meeting: Meeting, data: dict[str, Any], *, by: Any, version: int) -> Meeting:
+    """Change the time, place or details of a meeting not yet held.
+
+    ``data`` holds some of ``MEETING_DETAILS``. A save from an old ``version``
+    is refused (``EditConflict``); so is any change once the meeting is held or
+    cancelled (a status change also moves the version on, so a form opened
+    before it cannot slip through). Saving what is already stored changes
+    nothing (a double submit), and tells nobody. Once the notice is out, the
+    seats are told (headline and link only); the audit trail records the
+    change with ``by`` as its author; calendar feeds show it on their next
+    fetch, as the same event with a higher SEQUENCE (the version).
+    """
+    unknown = set(data) - set(MEETING_DETAILS)
+    if unknown:
+        raise ValueError(f"Not a meeting detail: {sorted(unknown)}")
+    require_open(meeting)
+    changed = [name for name, value in data.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, data[name])
+    ends_at, starts_at = meeting.ends_at, meeting.starts_at
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    deadline = meeting.papers_deadline
+    if deadline is not None and deadline > timezone.localtime(starts_at).date():
+        raise ValidationError({"papers_deadline": _("The deadline must be before the meeting.")})
+    meeting.full_clean(exclude=["council", "status", "version"])
+    with acting(by), transaction.atomic():
+        saved: Meeting = save_versioned(meeting, version, changed)  # type: ignore[assignment]
+        if saved.status == S.NOTICE_PUBLISHED:
+            notices.notify_meeting_changed(saved)
+    return saved
 
 
 def create_case(
@@ -239,6 +289,72 @@ def remove_from_agenda(treatment: Treatment) -> None:
     if treatment.kind == Treatment.Kind.STANDING:
         raise ValidationError(_("Standing items stay on every agenda."))
     treatment.delete()
+
+
+class Direction:
+    UP = "up"
+    DOWN = "down"
+
+
+# The first case on an agenda comes at this position, the next ones every
+# ``POSITION_STEP`` after it (as ``add_to_agenda`` places them): between the
+# approvals (1, 2) and the orientations (900).
+FIRST_CASE_POSITION = 20
+POSITION_STEP = 10
+# The name of the agenda's order in the meeting's change history.
+AGENDA_ORDER = "agenda_order"
+
+
+def move_agenda_item(
+    treatment: Treatment, direction: str, *, by: Any, seen_position: int | None = None
+) -> bool:
+    """Move a case one place up or down among the cases of its agenda, and
+    number the cases again (20, 30, 40 …); returns whether anything moved.
+
+    Standing items keep their places: the approvals first, orientations and
+    any other business last. The first case does not go further up, nor the
+    last further down. ``seen_position`` is the item's position on the page
+    the person acted on: when it is no longer the item's position (the agenda
+    changed, or this is a double submit of a move already made), nothing
+    moves. Once the notice is out, the new order is recorded on the meeting's
+    change history too.
+    """
+    if direction not in (Direction.UP, Direction.DOWN):
+        raise ValueError(f"Unknown direction: {direction!r}")
+    if treatment.kind == Treatment.Kind.STANDING:
+        raise ValidationError(_("Standing items keep their place on the agenda."))
+    with acting(by), transaction.atomic():
+        # One move at a time per meeting: the row lock orders concurrent moves
+        # (PostgreSQL; SQLite writes one transaction at a time anyway).
+        meeting = Meeting.objects.select_for_update().get(pk=treatment.meeting_id)
+        require_open(meeting)
+        cases = list(
+            meeting.treatments.exclude(kind=Treatment.Kind.STANDING)
+            .select_related("case")
+            .order_by("position", "pk")
+        )
+        index = next((i for i, t in enumerate(cases) if t.pk == treatment.pk), None)
+        if index is None:
+            return False  # taken off the agenda meanwhile
+        if seen_position is not None and cases[index].position != seen_position:
+            return False
+        other = index - 1 if direction == Direction.UP else index + 1
+        if not 0 <= other < len(cases):
+            return False
+        before = _case_numbers(cases)
+        cases[index], cases[other] = cases[other], cases[index]
+        for place, item in enumerate(cases):
+            position = FIRST_CASE_POSITION + place * POSITION_STEP
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])  # each move in the audit trail
+        if meeting.status == S.NOTICE_PUBLISHED:
+            record_change(meeting, AGENDA_ORDER, before, _case_numbers(cases), by=by)
+    return True
+
+
+def _case_numbers(items: list[Treatment]) -> str:
+    return ", ".join(item.case.number for item in items if item.case is not None)
 
 
 def appoint(

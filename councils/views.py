@@ -3,6 +3,7 @@ meetings, a meeting's agenda, and cases with their papers."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.forms import rebind_after_conflict
-from core.services import EditConflict, error_text, history_for
+from core.services import EditConflict, HistoryEntry, error_text, history_for
 from councils import notices, services
 from councils.access import (
     can_see_case,
@@ -38,8 +39,10 @@ from councils.forms import (
     CaseForm,
     DecisionForm,
     FollowUpFromDecisionForm,
+    MeetingEditForm,
     MeetingForm,
     MinutesApprovalForm,
+    MoveAgendaItemForm,
 )
 from councils.models import (
     Attendance,
@@ -230,11 +233,18 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     for item in agenda:
         item.visible = item.case_id is None or item.case_id in visible_ids  # type: ignore[attr-defined]
     can_manage = access.can(Capability.MANAGE_MEETINGS)
+    may_change = can_manage and meeting.status in services.AGENDA_OPEN
+    if may_change:
+        # Cases move among themselves; standing items keep their places.
+        cases = [item for item in agenda if item.case_id is not None]
+        for place, item in enumerate(cases):
+            item.can_move_up = place > 0  # type: ignore[attr-defined]
+            item.can_move_down = place < len(cases) - 1  # type: ignore[attr-defined]
     joint_with = list(meeting.joint_with.all())
     meeting_councils = {meeting.council_id, *(c.pk for c in joint_with)}
     seated = bool(meeting_councils & seats.full)
     form = None
-    if can_manage and meeting.status in services.AGENDA_OPEN:
+    if may_change:
         form = AgendaItemForm(
             cases=Case.objects.filter(partnership=access.partnership)
             .exclude(treatments__meeting=meeting)
@@ -249,6 +259,7 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             "joint_with": joint_with,
             "form": form,
             "can_manage": can_manage,
+            "may_change": may_change,
             "seated": seated,
             "representation_overview": can_manage or seated,
             "may_ask_for_input": seated and meeting.status in services.AGENDA_OPEN,
@@ -260,7 +271,7 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             ]
             if can_manage
             else [],
-            "history": history_for(meeting) if access.can(Capability.VIEW_AUDIT) else None,
+            "history": _meeting_history(meeting) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(
                 request,
                 (
@@ -268,6 +279,71 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
                     reverse("councils:council", args=[partnership_slug, meeting.council.slug]),
                 ),
                 (str(meeting), None),
+            ),
+        },
+    )
+
+
+def _meeting_history(meeting: Meeting) -> list[HistoryEntry]:
+    """The meeting's change history, with the order of its agenda (recorded
+    on the meeting by ``services.move_agenda_item``) named in the person's
+    language."""
+    label = _("Order of the agenda")
+    return [
+        dataclasses.replace(
+            entry,
+            changes=[
+                (label if name == services.AGENDA_ORDER else name, before, after)
+                for name, before, after in entry.changes
+            ],
+        )
+        for entry in history_for(meeting)
+    ]
+
+
+@insider_view
+def meeting_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Change the time, place or details of a meeting not yet held."""
+    access = request_access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    meeting = get_meeting(access, pk)
+    try:
+        services.require_open(meeting)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("councils:meeting", partnership_slug, meeting.pk)
+    form = MeetingEditForm(request.POST or None, initial=MeetingEditForm.initial_for(meeting))
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(
+                meeting, form.details(), by=request.user, version=form.cleaned_data["version"]
+            )
+        except EditConflict as conflict:
+            current = Meeting.objects.get(pk=meeting.pk)
+            form = rebind_after_conflict(MeetingEditForm, form, conflict)
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect("councils:meeting", partnership_slug, meeting.pk)
+        meeting = get_meeting(access, pk)  # as stored, not as typed
+    meeting_url = reverse("councils:meeting", args=[partnership_slug, meeting.pk])
+    return render(
+        request,
+        "councils/meeting_edit.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "current": current,
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    meeting.council.name,
+                    reverse("councils:council", args=[partnership_slug, meeting.council.slug]),
+                ),
+                (str(meeting), meeting_url),
+                (_("Change"), None),
             ),
         },
     )
@@ -325,6 +401,35 @@ def remove_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> 
     else:
         messages.success(request, _("The case was taken off the agenda."))
     return redirect("councils:meeting", partnership_slug, treatment.meeting_id)
+
+
+@require_POST
+@insider_view
+def move_agenda_item(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Move a case one place up or down the agenda (a button per item)."""
+    access = request_access(request)
+    access.require(Capability.MANAGE_MEETINGS)
+    treatment = get_treatment(access, pk, with_case=True)
+    form = MoveAgendaItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to move the item up or down."))
+    else:
+        try:
+            moved = services.move_agenda_item(
+                treatment,
+                form.cleaned_data["direction"],
+                by=request.user,
+                seen_position=form.cleaned_data["position"],
+            )
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            if moved:
+                messages.success(request, _("The agenda was reordered."))
+            else:
+                messages.info(request, _("Nothing was moved. Check the order of the agenda."))
+    url = reverse("councils:meeting", args=[partnership_slug, treatment.meeting_id])
+    return redirect(f"{url}#agenda")
 
 
 @insider_view

@@ -28,6 +28,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core.workdays import deadline_after
 from deviations import services
 from deviations.models import (
     Deviation,
@@ -694,7 +695,7 @@ class _Builder:
             reported_by=self.reporters.get(reporter.pk),
             created=submitted - datetime.timedelta(minutes=rng.randint(5, 90)),
             submitted_at=submitted,
-            response_deadline=local.date() + datetime.timedelta(days=self.response_days),
+            response_deadline=deadline_after(local.date(), self.response_days),
         )
         self._handle(deviation, scenario, status, unit if receiver.pk != self.hf.pk else ward)
         self.rows.append(deviation)

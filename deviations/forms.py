@@ -1,19 +1,27 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.forms import GuardedForm, VersionedFormMixin
 from councils.models import Council
+from deviations import services
+from deviations.access import authored_filter
 from deviations.models import SECTION_6_2_POINTS, Deviation, DeviationCategory, Guideline
-from partnerships.models import Organisation
+from deviations.statistics import start_of_day
+from partnerships.access import PartnershipAccess
+from partnerships.models import Organisation, Partnership
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -89,18 +97,35 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False
-        self.fields["reporting_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        reporting = self.fields["reporting_organisation"]
+        reporting.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             pk__in=[o.pk for o in own]
         ).order_by("name")
+        receivers = [o.pk for o in parties]
+        if len(own) == 1:
+            # The one party the person reports for: chosen already, with no
+            # empty choice to fall back to, and not a party to report to.
+            reporting.empty_label = None  # type: ignore[attr-defined]
+            reporting.initial = own[0].pk
+            receivers = [pk for pk in receivers if pk != own[0].pk]
         self.fields["receiving_organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[o.pk for o in parties]
+            pk__in=receivers
         ).order_by("name")
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
         self.fields["guideline"].queryset = guidelines  # type: ignore[attr-defined]
-        if len(own) == 1 and not self.is_bound:
-            self.initial.setdefault("reporting_organisation", own[0].pk)
         if not self.is_bound:
             self.initial.setdefault("client_key", uuid.uuid4())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        reporting = data.get("reporting_organisation")
+        receiving = data.get("receiving_organisation")
+        if reporting is not None and receiving is not None and reporting.pk == receiving.pk:
+            # Someone who reports for several parties chose the same on both.
+            self.add_error(
+                "receiving_organisation", _("A deviation goes to another party than your own.")
+            )
+        return data
 
     def report_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -155,16 +180,23 @@ class MessageForm(GuardedForm):
 
 
 class AssignForm(VersionedFormMixin, GuardedForm):
-    unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
-    person: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Person"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
-    )
+    """Give the deviation to a unit or a person of the receiving party.
+    ``people`` are the ones who may be chosen, already read (no query here)."""
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    unit = forms.CharField(label=_("Unit"), max_length=200, required=False)
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.people = {user.pk: user for user in people}
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            ("", "–"),
+            *((user.pk, str(user)) for user in people),
+        ]
+
+    def clean_person(self) -> User | None:
+        pk = self.cleaned_data.get("person")
+        return None if pk is None else self.people[pk]
 
 
 class EscalateForm(GuardedForm):
@@ -190,3 +222,115 @@ class MeasureForm(GuardedForm):
         self.fields["responsible_organisation"].queryset = organisations  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("client_key", uuid.uuid4())
+
+
+class DeviationFilterForm(GuardedForm):
+    """The list's filter, and the same filter for its exports (the export
+    links carry the list's query string). Every field is optional; bad input
+    is a field error, never a server error. The choices of parties and
+    categories are read once, and only when needed: to draw the form or to
+    check a value given (one query each)."""
+
+    OPEN, ALL = "open", "all"
+    REPORTED, RECEIVED = "reported", "received"
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(OPEN, _("Not closed")), (ALL, _("All")), *Deviation.Status.choices],
+    )
+    role = forms.ChoiceField(
+        label=_("Reported"),
+        required=False,
+        choices=[
+            ("", _("By and to my party")),
+            (REPORTED, _("By my party")),
+            (RECEIVED, _("To my party")),
+        ],
+    )
+    party = forms.TypedChoiceField(
+        # Reporting or receiving: the deviations between this party and any other.
+        label=_("Party involved"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    category = forms.TypedChoiceField(
+        label=_("Category"), coerce=int, empty_value=None, required=False
+    )
+    start = forms.DateField(label=_("Reported from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Reported until"), required=False, widget=DATE)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(
+        self, data: QueryDict, *, partnership: Partnership, default_status: str = ALL
+    ) -> None:
+        data = data.copy()
+        if not data.get("status"):
+            # The list shows what is not closed unless asked; an export
+            # without a status has everything.
+            data["status"] = default_status
+        super().__init__(data)
+        self.query_data = data
+        self.default_status = default_status
+
+        @functools.cache
+        def parties() -> list[tuple[Any, Any]]:
+            found = services.parties(partnership)
+            return [("", _("All parties")), *((o.pk, o.name) for o in found)]
+
+        @functools.cache
+        def categories() -> list[tuple[Any, Any]]:
+            found = DeviationCategory.objects.filter(partnership=partnership)
+            return [("", _("All categories")), *((c.pk, str(c)) for c in found)]
+
+        self.fields["party"].choices = parties  # type: ignore[attr-defined]
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and start > end:
+            self.add_error("end", _("The start date must be before the end date."))
+        return data
+
+    def apply(
+        self,
+        rows: QuerySet[Deviation],
+        *,
+        access: PartnershipAccess,
+        own: frozenset[int],
+        today: datetime.date,
+    ) -> QuerySet[Deviation]:
+        """``rows`` narrowed by every field that is valid (no query)."""
+        data = getattr(self, "cleaned_data", {})
+        status = data.get("status") or self.default_status
+        if status == self.OPEN:
+            rows = rows.exclude(status=Deviation.Status.CLOSED)
+        elif status != self.ALL:
+            rows = rows.filter(status=status)
+        role = data.get("role")
+        if role == self.REPORTED:
+            rows = rows.filter(Q(reporting_organisation_id__in=own) | authored_filter(access))
+        elif role == self.RECEIVED:
+            rows = rows.filter(receiving_organisation_id__in=own)
+        if (party := data.get("party")) is not None:
+            rows = rows.filter(
+                Q(reporting_organisation_id=party) | Q(receiving_organisation_id=party)
+            )
+        if (category := data.get("category")) is not None:
+            rows = rows.filter(category_id=category)
+        # The dates are those of the report (submitted), in local time.
+        if (start := data.get("start")) is not None:
+            rows = rows.filter(submitted_at__gte=start_of_day(start))
+        if (end := data.get("end")) is not None:
+            rows = rows.filter(submitted_at__lt=start_of_day(end + datetime.timedelta(days=1)))
+        if data.get("overdue"):
+            rows = rows.filter(status__in=Deviation.OPEN_STATUSES, response_deadline__lt=today)
+        return rows
+
+    def query(self) -> str:
+        """The filter as a query string, for the export links (no page)."""
+        data = self.query_data.copy()
+        data.pop("page", None)
+        return data.urlencode()

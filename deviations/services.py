@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.services import EditConflict, save_versioned
 from core.validators import validate_no_identity_number
+from core.workdays import deadline_after
 from deviations.models import (
     DEFAULT_REMINDER_DAYS,
     DEFAULT_RESPONSE_DAYS,
@@ -212,8 +213,10 @@ def _next_number(partnership: Partnership, year: int) -> int:
 
 @transaction.atomic
 def submit(deviation: Deviation, *, by: Any, expected_version: int) -> Deviation:
-    """Send a draft to the receiving party: it gets its number and deadline.
-    Submitting twice (a double click) leaves it submitted once."""
+    """Send a draft to the receiving party: it gets its number and its answer
+    deadline (the partnership's days to answer, moved off a weekend or public
+    holiday to the next working day). Submitting twice (a double click)
+    leaves it submitted once."""
     locked = Deviation.objects.select_for_update().get(pk=deviation.pk)
     if locked.status != S.DRAFT:
         if locked.submitted_at is not None:
@@ -225,8 +228,8 @@ def submit(deviation: Deviation, *, by: Any, expected_version: int) -> Deviation
     locked.sequence = _next_number(locked.partnership, locked.year)
     locked.status = S.SUBMITTED
     locked.submitted_at = now
-    locked.response_deadline = timezone.localtime(now).date() + datetime.timedelta(
-        days=config.response_days or DEFAULT_RESPONSE_DAYS
+    locked.response_deadline = deadline_after(
+        timezone.localtime(now).date(), config.response_days or DEFAULT_RESPONSE_DAYS
     )
     saved: Deviation = save_versioned(
         locked,
@@ -360,6 +363,15 @@ def answer(
     return saved
 
 
+def assignable_people(deviation: Deviation) -> list[User]:
+    """Whom the receiving party can give a deviation to: the people whose own
+    role in that party lets them handle deviations for it (not someone whose
+    handling right comes from elsewhere, such as the secretariat with a plain
+    membership). One query."""
+    receiver = deviation.receiving_organisation_id
+    return _handlers({receiver})[receiver]
+
+
 def assign(
     deviation: Deviation,
     *,
@@ -371,11 +383,7 @@ def assign(
     """The receiving party gives the deviation to one of its units or people."""
     if side != RECEIVER:
         raise ValidationError(_("Only the receiving party assigns a deviation internally."))
-    if person is not None and not (
-        Membership.objects.current()
-        .filter(user=person, organisation_id=deviation.receiving_organisation_id)
-        .exists()
-    ):
+    if person is not None and person.pk not in {p.pk for p in assignable_people(deviation)}:
         raise ValidationError(_("Choose a person of your own party."))
     deviation.assigned_unit = unit.strip()
     deviation.assigned_to = person

@@ -14,7 +14,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +33,7 @@ from core.forms import GuardedForm
 from councils.models import Council
 from deviations import exports, quarterly, statistics
 from deviations.access import handling_organisation_ids, visible_deviations
+from deviations.forms import DeviationFilterForm
 from deviations.models import Deviation, DeviationConfig
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
@@ -174,13 +182,27 @@ def statistics_page(request: HttpRequest, partnership_slug: str) -> HttpResponse
     )
 
 
-def _export_rows(request: HttpRequest) -> QuerySet[Deviation]:
-    """What the person may see, limited to the chosen dates when given."""
-    seen = _seen(request_access(request))
-    form = StatisticsFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid() and (request.GET.get("start") or request.GET.get("end")):
-        seen = statistics.in_range(seen, form.cleaned_data["start"], form.cleaned_data["end"])
-    return seen
+def _export_rows(request: HttpRequest) -> QuerySet[Deviation] | HttpResponse:
+    """What the person may see, narrowed by the list's filter (the list's
+    export links carry it; the statistics page's carry its dates). Without a
+    status, every status. A filter that is not valid is a 400 saying why."""
+    access = request_access(request)
+    seen = _seen(access)
+    form = DeviationFilterForm(request.GET, partnership=access.partnership)
+    if not form.is_valid():
+        problems = "\n".join(
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            if name in form.fields
+            else " ".join(str(e) for e in errors)
+            for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            _("The filter is not valid.") + "\n" + problems,
+            content_type="text/plain; charset=utf-8",
+        )
+    return form.apply(
+        seen, access=access, own=handling_organisation_ids(access), today=timezone.localdate()
+    )
 
 
 def _filename(partnership: Partnership, extension: str) -> str:
@@ -188,9 +210,12 @@ def _filename(partnership: Partnership, extension: str) -> str:
 
 
 @insider_view
-def export_csv(request: HttpRequest, partnership_slug: str) -> StreamingHttpResponse:
-    """The deviations the person may see as CSV, streamed (one query)."""
+def export_csv(request: HttpRequest, partnership_slug: str) -> HttpResponseBase:
+    """The deviations the person may see as CSV, streamed (one query for the
+    rows, one more for each of party and category when filtered by them)."""
     rows = _export_rows(request)
+    if isinstance(rows, HttpResponse):
+        return rows
     response = StreamingHttpResponse(
         exports.csv_chunks(rows), content_type="text/csv; charset=utf-8"
     )
@@ -203,6 +228,8 @@ def export_csv(request: HttpRequest, partnership_slug: str) -> StreamingHttpResp
 def export_xlsx(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """The same rows as an Excel workbook."""
     rows = _export_rows(request)
+    if isinstance(rows, HttpResponse):
+        return rows
     response = HttpResponse(
         exports.xlsx_bytes(rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

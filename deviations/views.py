@@ -16,13 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
 from councils.models import Council
-from deviations import services
+from deviations import services, timeline
 from deviations.access import (
-    authored_filter,
     get_deviation,
     handling_organisation_ids,
     member_reporting_ids,
@@ -32,6 +30,7 @@ from deviations.access import (
 from deviations.forms import (
     AnswerForm,
     AssignForm,
+    DeviationFilterForm,
     DeviationForm,
     EscalateForm,
     MeasureForm,
@@ -83,45 +82,46 @@ def _load(request: HttpRequest, pk: int) -> tuple[PartnershipAccess, frozenset[i
 @insider_view
 def deviation_list(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Deviations reported by and to the person's parties (all of them for the
-    secretariat), filterable, overdue ones marked (constant queries)."""
+    secretariat), filterable, overdue ones marked. Constant queries: the
+    filter's parties and categories, the count and one page."""
     access = request_access(request)
     own = _own(access)
-    rows = visible_deviations(access, own).select_related(
-        "reporting_organisation", "receiving_organisation", "category"
+    form = DeviationFilterForm(
+        request.GET, partnership=access.partnership, default_status=DeviationFilterForm.OPEN
     )
-    status = request.GET.get("status", "open")
-    if status == "open":
-        rows = rows.exclude(status=Deviation.Status.CLOSED)
-    elif status in Deviation.Status.values:
-        rows = rows.filter(status=status)
-    role = request.GET.get("role", "")
-    if role == "reported":
-        rows = rows.filter(Q(reporting_organisation_id__in=own) | authored_filter(access))
-    elif role == "received":
-        rows = rows.filter(receiving_organisation_id__in=own)
+    valid = form.is_valid()
     today = timezone.localdate()
-    if request.GET.get("overdue"):
-        rows = rows.filter(status__in=Deviation.OPEN_STATUSES, response_deadline__lt=today)
+    # A value that is not valid is marked at its field; the others still apply.
+    rows = form.apply(
+        visible_deviations(access, own).select_related(
+            "reporting_organisation", "receiving_organisation", "category"
+        ),
+        access=access,
+        own=own,
+        today=today,
+    )
     page = Paginator(rows.order_by("-submitted_at", "-created", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for deviation in page.object_list:
         deviation.overdue = deviation.is_overdue(today)  # type: ignore[attr-defined]
         deviation.side = side_of(deviation, own, access.user_id)  # type: ignore[attr-defined]
+    can_manage = access.can(Capability.MANAGE_DEVIATIONS)
     return render(
         request,
         "deviations/list.html",
         {
             "page": page,
-            "status": status,
-            "role": role,
-            "overdue": bool(request.GET.get("overdue")),
-            "statuses": Deviation.Status.choices,
+            "form": form,
+            # The exports have the rows the person handles or manages (not
+            # those seen only as their author), with the list's filter.
+            "export_query": form.query() if valid and (own or can_manage) else None,
             "can_report": bool(_reporting(access, own)),
-            "can_set_reporting": bool(own) or access.can(Capability.MANAGE_DEVIATIONS),
-            "can_manage": access.can(Capability.MANAGE_DEVIATIONS),
+            "can_set_reporting": bool(own) or can_manage,
+            "can_manage": can_manage,
             "breadcrumbs": _crumbs(request),
         },
+        status=200 if valid else 400,
     )
 
 
@@ -266,12 +266,13 @@ def _detail_page(
 
     side = side_of(deviation, own, access.user_id)
     open_for_answer = Deviation.Status.ANSWERED in services.TRANSITIONS[deviation.status]
-    receiver_people = User.objects.filter(
-        memberships__organisation_id=deviation.receiving_organisation_id,
-        memberships__valid_to__isnull=True,
-    ).order_by("full_name")
     can_manage = access.can(Capability.MANAGE_DEVIATIONS)
     submitted = deviation.status != Deviation.Status.DRAFT
+    followups = list(
+        FollowUp.objects.filter(
+            source_content_type__model="deviation", source_object_id=deviation.pk
+        ).select_related("responsible_organisation")
+    )
     return render(
         request,
         "deviations/detail.html",
@@ -287,11 +288,8 @@ def _detail_page(
             "thread": list(
                 deviation.messages.select_related("author", "organisation").order_by("created")
             ),
-            "followups": list(
-                FollowUp.objects.filter(
-                    source_content_type__model="deviation", source_object_id=deviation.pk
-                ).select_related("responsible_organisation")
-            ),
+            "followups": followups,
+            "timeline": timeline.moments(deviation, followups),
             "answer_form": answer_form
             or (
                 AnswerForm(
@@ -311,7 +309,7 @@ def _detail_page(
                     "person": deviation.assigned_to_id,
                     "version": deviation.version,
                 },
-                people=receiver_people,
+                people=services.assignable_people(deviation),
             )
             if side == "receiver" and deviation.status in Deviation.OPEN_STATUSES
             else None,
@@ -412,8 +410,7 @@ def message(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
 @require_POST
 def assign(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access, own, deviation = _load(request, pk)
-    people = User.objects.filter(memberships__organisation_id=deviation.receiving_organisation_id)
-    form = AssignForm(request.POST, people=people.distinct())
+    form = AssignForm(request.POST, people=services.assignable_people(deviation))
     if form.is_valid():
         try:
             services.assign(

@@ -29,7 +29,7 @@ from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
-from partnerships import services
+from partnerships import services, workqueue
 from partnerships.access import (
     can_edit_contact,
     get_invitation_for_user,
@@ -92,20 +92,15 @@ def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     crumbs = staff_crumbs(request)
     # Members of a party that lets all members report see the deviations link
     # too (the work areas are apps of their own; imported here, not at the top).
-    from crisis.reminders import late_and_due_soon
     from deviations.access import member_reporting_ids
 
-    # People land here after logging in: their parties' situation reports
-    # that are late or due (no query for those who do not report).
-    late_reports, due_reports = late_and_due_soon(access)
     return render(
         request,
         "partnerships/home.html",
         {
             "my_organisations": my_orgs,
             "reports_deviations": bool(member_reporting_ids(access)),
-            "late_reports": late_reports,
-            "due_reports": due_reports,
+            "queue": workqueue.collect(access, request.user),
             "breadcrumbs": crumbs,
         },
     )

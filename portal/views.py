@@ -48,8 +48,21 @@ def agreements(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 
 
 def tools(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Deviation reporting (after log-in) and, when the partnership publishes
+    them, its deviation statistics; the routines come with the agreements."""
+    from deviations.models import DeviationConfig
+
+    partnership = request.partnership  # type: ignore[attr-defined]
+    public_statistics = DeviationConfig.objects.filter(
+        partnership=partnership, public_statistics=True
+    ).exists()
     return render(
-        request, "portal/tools.html", {"breadcrumbs": _crumbs(request, (_("Tools"), None))}
+        request,
+        "portal/tools.html",
+        {
+            "public_statistics": public_statistics,
+            "breadcrumbs": _crumbs(request, (_("Tools"), None)),
+        },
     )
 
 

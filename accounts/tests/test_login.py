@@ -23,7 +23,7 @@ def test_a_coordinator_logs_in_with_password_alone(people: Any) -> None:
     client = Client()
     response = _password_step(client, "lena@levanger.example")
     assert response.status_code == 302
-    assert response["Location"] == "/konto/"
+    assert response["Location"] == "/konto/start/"
     assert client.get("/konto/").context["user"] == people.lena
 
 
@@ -164,7 +164,7 @@ def test_logout_needs_post(people: Any) -> None:
 
 def test_it_ignores_a_next_url_to_another_site(people: Any) -> None:
     response = _password_step(Client(), "lena@levanger.example", next="https://evil.example/")
-    assert response["Location"] == "/konto/"
+    assert response["Location"] == "/konto/start/"
 
 
 def test_password_reset_sends_a_link_by_email(people: Any) -> None:

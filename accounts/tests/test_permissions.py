@@ -24,6 +24,8 @@ VERIFIED = {"sara", "ada", "petter"}
 
 CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/konto/", LOGGED_IN_200),
+    # On to the person's partnership or, for none or two, the account page.
+    ("GET", "/konto/start/", ALL_302),
     ("GET", "/konto/logg-inn/", EVERYONE_200),
     # An empty form comes back with its errors.
     ("POST", "/konto/logg-inn/", EVERYONE_200),

@@ -39,6 +39,8 @@ def _ids() -> dict[str, Any]:
     assert held is not None and published is not None
     held_item = Treatment.objects.filter(meeting=held).exclude(case=None).first()
     assert held_item is not None
+    standing_item = Treatment.objects.filter(meeting=open_meeting, case=None).first()
+    assert standing_item is not None
     return {
         "public_file": _attach(public),
         "council_file": _attach(council_internal),
@@ -54,6 +56,7 @@ def _ids() -> dict[str, Any]:
         "meeting": meeting.pk,
         "open_meeting": open_meeting.pk,
         "item": item.pk,
+        "standing_item": standing_item.pk,
         "seat": Appointment.objects.filter(council__slug="fagrad-eldre").first().pk,  # type: ignore[union-attr]
         "stolav_meeting": Meeting.objects.create(
             council=stolav_council, starts_at=timezone.now()
@@ -145,6 +148,17 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("POST", "/hnt/intern/rad/moter/{open_meeting}/status/", _internal(302, only=MANAGERS)),
     ("POST", "/hnt/intern/rad/moter/{open_meeting}/saksliste/", _internal(302, only=MANAGERS)),
     ("POST", "/hnt/intern/rad/saksliste/{item}/fjern/", _internal(302, only=MANAGERS)),
+    # Changing a meeting: the managers, while it is not yet held (a held one
+    # sends them back to its page with the reason); an empty form is shown again.
+    ("GET", "/hnt/intern/rad/moter/{open_meeting}/rediger/", _internal(200, only=MANAGERS)),
+    ("POST", "/hnt/intern/rad/moter/{open_meeting}/rediger/", _internal(200, only=MANAGERS)),
+    ("GET", "/hnt/intern/rad/moter/{held}/rediger/", _internal(302, only=MANAGERS)),
+    ("GET", "/hnt/intern/rad/moter/{stolav_meeting}/rediger/", _internal(404, only=MANAGERS)),
+    # Moving an agenda item (an empty form: nothing moves, back to the page);
+    # standing items are not for moving.
+    ("POST", "/hnt/intern/rad/saksliste/{item}/flytt/", _internal(302, only=MANAGERS)),
+    ("POST", "/hnt/intern/rad/saksliste/{standing_item}/flytt/", _internal(404, only=MANAGERS)),
+    ("POST", "/hnt/intern/rad/saksliste/{held_item}/flytt/", _internal(302, only=MANAGERS)),
     ("POST", "/hnt/intern/rad/oppnevninger/{seat}/avslutt/", _internal(302, only=MANAGERS)),
     ("GET", "/hnt/intern/rad/moter/{held}/protokoll/", _internal(200)),
     ("GET", "/hnt/intern/rad/moter/{open_meeting}/protokoll/", _internal(404)),

@@ -415,24 +415,27 @@ def test_the_party_declares_its_level_with_a_reason(as_person: Any, people: Any)
 # --- Late warnings on the home page --------------------------------------------------
 
 
-def test_the_home_page_warns_of_late_and_due_reports(as_person: Any, people: Any) -> None:
+def _report_lines(response: Any) -> list[Any]:
+    return [line for line in response.context["queue"].todo if line.kind == "report"]
+
+
+def test_the_work_queue_lists_late_and_due_reports(as_person: Any, people: Any) -> None:
     crisis = make_crisis(people.sara)
     form = ReportForm.objects.get(pk=crisis.form_id)
     form.deadline_hours_kommune = 0
     form.deadline_hours_hospital = 24 * 30
     form.save()
     late = as_person("lena").get("/hnt/intern/")
-    assert [r.organisation for r in late.context["late_reports"]] == [levanger()]
+    url = report_url(crisis, levanger(), period(crisis))
+    assert [(line.url, line.late) for line in _report_lines(late)] == [(url, True)]
     page = late.content.decode()
-    assert '<div class="ds-alert" data-color="danger">' in page
-    assert report_url(crisis, levanger(), period(crisis)) in page
+    assert f'href="{url}"' in page and "work-line--late" in page
     due = as_person("hanne").get("/hnt/intern/")
-    assert due.context["late_reports"] == []
-    assert [r.organisation for r in due.context["due_reports"]] == [hf()]
-    assert '<div class="ds-alert" data-color="warning">' in due.content.decode()
+    hf_url = report_url(crisis, hf(), period(crisis))
+    assert [(line.url, line.late) for line in _report_lines(due)] == [(hf_url, False)]
     submitted(crisis, levanger(), period(crisis), people.lena)
-    assert as_person("lena").get("/hnt/intern/").context["late_reports"] == []
-    assert as_person("stine").get("/hnt/intern/").context["late_reports"] == []
+    assert _report_lines(as_person("lena").get("/hnt/intern/")) == []
+    assert _report_lines(as_person("stine").get("/hnt/intern/")) == []
 
 
 def test_late_and_due_soon_follows_the_clock(people: Any) -> None:
@@ -520,14 +523,15 @@ def test_the_pages_pin_their_query_counts(as_person: Any, people: Any) -> None:
     }
 
 
-def test_the_home_page_warnings_cost_a_fixed_number_of_queries(as_person: Any, people: Any) -> None:
+def test_the_work_queue_reports_cost_a_fixed_number_of_queries(as_person: Any, people: Any) -> None:
     crisis = make_crisis(people.sara, weeks_ago=3)
     client = as_person("lena")
     before = _count(client, "/hnt/intern/")
     _grow(crisis, people)
     assert _count(client, "/hnt/intern/") == before
-    # The page's own 9 + 2 (see partnerships/tests/test_queries.py), and for
-    # a reporter: active crises with forms, their parties' participations,
-    # the crises' regions, the reports (the reporting parties come with the
-    # access).
-    assert before == 9 + 2 + 4
+    # The page's own 9 + 2 (see partnerships/tests/test_queries.py), the
+    # work queue's lines other than reports (9, see
+    # partnerships/tests/test_workqueue.py), and for a reporter: active crises
+    # with forms, their parties' participations, the crises' regions, the
+    # reports (the reporting parties come with the access).
+    assert before == 9 + 2 + 9 + 4

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.identity_numbers import find_identity_numbers
 from core.tests.report import report_figure
+from core.workdays import deadline_after, is_working_day
 from deviations import services
 from deviations.demo import GUIDELINES, build_deviations_demo
 from deviations.models import (
@@ -143,9 +144,9 @@ def test_times_and_statuses_are_consistent(hnt: Any) -> None:
     for d in rows:
         assert d.submitted_at is not None and d.occurred_at <= d.submitted_at <= now
         assert d.number and d.year == timezone.localtime(d.submitted_at).year
-        assert d.response_deadline == timezone.localtime(d.submitted_at).date() + (
-            datetime.timedelta(days=21)
-        )
+        # 21 days, moved off a weekend or public holiday to the next working day.
+        assert d.response_deadline == deadline_after(timezone.localtime(d.submitted_at).date(), 21)
+        assert is_working_day(d.response_deadline)
         if d.status == S.SUBMITTED:
             assert d.received_at is None and d.answered_at is None
         else:

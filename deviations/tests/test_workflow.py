@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.services import EditConflict
+from core.workdays import deadline_after
 from councils.models import Council
 from deviations import services
 from deviations.models import Deviation
@@ -34,9 +37,10 @@ def test_a_report_gets_a_number_and_a_deadline_and_tells_the_receiver(people: An
     assert deviation.number.startswith("AV-")
     config = services.config_for(hnt())
     assert deviation.submitted_at is not None and deviation.response_deadline is not None
-    assert (
-        deviation.response_deadline - timezone.localdate(deviation.submitted_at)
-    ).days == config.response_days
+    # The partnership's days to answer, moved off a weekend or public holiday.
+    assert deviation.response_deadline == deadline_after(
+        timezone.localdate(deviation.submitted_at), config.response_days
+    )
     told = Notification.objects.filter(
         kind="deviation_received", path__endswith=f"/{deviation.pk}/"
     )
@@ -200,3 +204,27 @@ def test_drafts_can_be_saved_changed_and_submitted(people: Any) -> None:
     assert submitted.status == S.SUBMITTED and submitted.description == "Endret beskrivelse."
     # A second submit (double click) changes nothing.
     assert services.submit(submitted, by=people.lena, expected_version=0).pk == submitted.pk
+
+
+@pytest.mark.parametrize(
+    ("now", "deadline"),
+    [
+        # 21 days after Friday 4 December 2026 is Christmas Day; Boxing Day is
+        # a Saturday: the next working day is Monday 28 December.
+        ("2026-12-04T10:00:00+01:00", "2026-12-28"),
+        # Reported late on the 4th in Oslo, still the 4th: the local date counts.
+        ("2026-12-04T23:30:00+01:00", "2026-12-28"),
+        # A deadline on a working day stays where it is.
+        ("2026-12-02T10:00:00+01:00", "2026-12-23"),
+        # Saturday 8 May 2027 + 21 = Saturday 29 May: to Monday 31 May.
+        ("2027-05-08T10:00:00+02:00", "2027-05-31"),
+        # 26 April 2027 + 21 = 17 May, Constitution Day on a Monday.
+        ("2027-04-26T10:00:00+02:00", "2027-05-18"),
+    ],
+)
+def test_an_answer_deadline_on_a_day_off_moves_to_the_next_working_day(
+    people: Any, now: str, deadline: str
+) -> None:
+    with time_machine.travel(datetime.datetime.fromisoformat(now), tick=False):
+        deviation = make_deviation(people)
+    assert deviation.response_deadline == datetime.date.fromisoformat(deadline)

@@ -50,6 +50,18 @@ def test_unbuilt_sections_say_so_plainly(people: Any) -> None:
         assert "Ikke tilgjengelig i Samspill ennå" in response.content.decode()
 
 
+def test_the_tools_page_leads_to_deviation_reporting_and_public_statistics(people: Any) -> None:
+    from deviations.models import DeviationConfig
+
+    page = Client().get("/hnt/verktoy/").content.decode()
+    assert 'href="/hnt/intern/avvik/ny/"' in page
+    assert 'href="/hnt/helsefellesskap/avvik/"' not in page
+    DeviationConfig.objects.update_or_create(
+        partnership=Partnership.objects.get(slug="hnt"), defaults={"public_statistics": True}
+    )
+    assert 'href="/hnt/helsefellesskap/avvik/"' in Client().get("/hnt/verktoy/").content.decode()
+
+
 def test_population_figures_are_labelled_as_demo_and_add_up(people: Any) -> None:
     response = Client().get("/hnt/tall-og-statistikk/")
     structure = response.context["structure"]
@@ -125,7 +137,7 @@ PINNED = {
     "/hnt/": 6,
     "/hnt/helsefellesskap/": 6,
     "/hnt/samarbeidsavtaler/": 1,
-    "/hnt/verktoy/": 1,
+    "/hnt/verktoy/": 2,  # + whether the deviation statistics are public
     "/hnt/tall-og-statistikk/": 6,
     "/hnt/kontakt/": 6,
 }

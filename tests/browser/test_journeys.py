@@ -145,7 +145,7 @@ def test_a_coordinator_sees_her_organisation_and_edits_its_contact(
     v = visit()
     _log_in(v, "lena@levanger.example")
     v.go("/hnt/intern/")
-    v.page.get_by_role("link", name="Levanger kommune").click()
+    v.page.get_by_role("link", name="Levanger kommune", exact=True).click()
     v.page.wait_for_load_state()
     v.check_accessibility()
     v.page.get_by_role("link", name="Rediger kontaktinformasjon").click()
