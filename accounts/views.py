@@ -8,6 +8,7 @@ end will call too.
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any, cast
 
 import segno
@@ -17,10 +18,12 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -47,6 +50,7 @@ from accounts.services import (
     start_pending_login,
     unused_recovery_codes,
 )
+from core import personal_data
 from partnerships.access import partnerships_of
 from partnerships.models import Membership, PartnershipRole
 
@@ -389,3 +393,37 @@ def profile(request: HttpRequest) -> HttpResponse:
             "session_count": active_sessions(user).count(),
         },
     )
+
+
+@login_required
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What Samspill holds about the person, section by section, and the
+    download of all of it (gathered from every app: core.personal_data)."""
+    user = cast(User, request.user)  # login_required
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "sections": personal_data.collect(user),
+            "breadcrumbs": [(_("My page"), reverse("accounts:profile")), (_("Your data"), None)],
+        },
+    )
+
+
+@login_required
+@never_cache
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """The person's own data as one JSON file; nobody else's can be asked for."""
+    user = cast(User, request.user)  # login_required
+    now = timezone.now()
+    body = json.dumps(
+        personal_data.document(user, personal_data.collect(user), now),
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+        indent=2,
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = f"samspill-mine-data-{timezone.localdate(now):%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

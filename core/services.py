@@ -12,7 +12,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from core.guard import check_instance
 from core.models import VersionedModel
@@ -139,9 +139,13 @@ def _field(model: type[models.Model], name: str) -> Any:
     return field if getattr(field, "concrete", False) else None
 
 
-# Fields that have no verbose name of their own, named for the catalogue
-# (makemessages cannot see the names _label translates at run time).
-_UNNAMED_FIELDS = [gettext_noop("created"), gettext_noop("position"), gettext_noop("year")]
+# Names for fields that have no verbose name of their own (Django would
+# show their Python name, in English).
+_UNNAMED_FIELDS = {
+    "created": gettext_lazy("created"),
+    "position": pgettext_lazy("place in a list", "position"),
+    "year": gettext_lazy("year"),
+}
 # Django 6.1's empty choice in every select has no bokmål or nynorsk text in
 # Django's own catalogue; ours, read first, gives it one.
 _DJANGO_UNTRANSLATED = [gettext_noop("- Select an option -")]
@@ -171,7 +175,7 @@ def _label(model: type[models.Model], name: str) -> str:
         return str(field.verbose_name)
     if field.is_relation and field.related_model is not None:
         return str(field.related_model._meta.verbose_name)
-    return _(str(field.verbose_name))
+    return str(_UNNAMED_FIELDS.get(field.name, field.verbose_name))
 
 
 def _display(

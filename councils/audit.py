@@ -16,7 +16,8 @@ from councils import models
 auditlog.register(models.Council)
 auditlog.register(models.Appointment)
 auditlog.register(models.Meeting, m2m_fields={"joint_with"})
-auditlog.register(models.Case, exclude_fields=["client_key"])
+# paper_text is the case paper's own text again (for search): not a change of its own.
+auditlog.register(models.Case, exclude_fields=["client_key", "paper_text"])
 auditlog.register(models.Treatment)
 auditlog.register(models.Decision)
 auditlog.register(models.Attendance)

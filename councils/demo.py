@@ -110,7 +110,8 @@ MEETING_LOCATION = "Sykehuset Levanger, møterom Samhandling"
 
 # (key, council, title, visibility, public title, legal basis, background, proposal,
 #  [(meeting index in MEETINGS, handling)]). In titles, {year} is the year of
-#  the case's first meeting.
+#  the case's first meeting. Background and proposal are plain text (stored as
+#  a paragraph, see Case.save) or the editor's HTML.
 CASES = [
     (
         "handlingsplan",
@@ -119,8 +120,18 @@ CASES = [
         "public",
         "",
         "",
-        "Handlingsplanen samler tiltakene for de fire prioriterte pasientgruppene.",
-        "ASU anbefaler PSU å vedta handlingsplanen.",
+        "<h2>Hva saken gjelder</h2>"
+        "<p>Handlingsplanen samler tiltakene for de fire prioriterte pasientgruppene:</p>"
+        "<ul><li><p>skrøpelige eldre</p></li>"
+        "<li><p>personer med flere kroniske lidelser</p></li>"
+        "<li><p>barn og unge</p></li>"
+        "<li><p>personer med alvorlige psykiske lidelser og rusproblemer</p></li></ul>"
+        "<h2>Tidligere behandling</h2>"
+        "<p>Planen bygger på <strong>samarbeidsavtalen</strong> og "
+        '<a href="https://www.regjeringen.no/no/dokumenter/meld.-st.-9-20222023/id2951496/">'
+        "Nasjonal helse- og samhandlingsplan</a>.</p>",
+        "<ol><li><p>ASU anbefaler PSU å vedta handlingsplanen.</p></li>"
+        "<li><p>Sekretariatet rapporterer på tiltakene hvert halvår.</p></li></ol>",
         [(0, "decision"), (1, "decision")],
     ),
     (
@@ -174,7 +185,10 @@ CASES = [
         "public",
         "",
         "",
-        "Rapporten viser avvik fordelt på kategori og retning.",
+        "<p>Rapporten viser avvik fordelt på kategori og retning.</p>"
+        "<table><tbody><tr><th><p>Retning</p></th><th><p>Antall</p></th></tr>"
+        "<tr><td><p>Fra kommune til sykehus</p></td><td><p>14</p></td></tr>"
+        "<tr><td><p>Fra sykehus til kommune</p></td><td><p>9</p></td></tr></tbody></table>",
         "ASU tar rapporten til orientering.",
         [(4, "information")],
     ),
@@ -478,7 +492,8 @@ def _minutes_demo(meetings: list[Meeting], people: dict[str, User], today: datet
         meeting = services.approve_minutes(
             meeting,
             approved_on=timezone.localdate(meeting.starts_at) + datetime.timedelta(days=14),
-            approved_by="Godkjent i neste møte",
+            # As the help text asks: the meeting that approved them.
+            approved_by=f"{meeting.council.short_name}, neste møte",
             by=people["sara"],
             expected_version=meeting.version,
         )

@@ -7,13 +7,16 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core import richtext
 from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
 from core.models import Visibility
+from councils import case_templates
 from councils.models import Appointment, Case, Council, Meeting, Treatment
 from councils.services import Direction
 from partnerships.models import Organisation
@@ -111,6 +114,55 @@ class MoveAgendaItemForm(GuardedForm):
     position = forms.IntegerField(min_value=0)
 
 
+class CasePaperEditor(forms.Textarea):
+    """The case paper's editor (councils/static/councils/case-paper-editor.js)
+    over a textarea that holds the HTML and is what the form sends; without
+    the script the textarea is all there is."""
+
+    template_name = "councils/widgets/case_paper_editor.html"
+
+    class Media:
+        css = {"all": ["councils/case-paper-editor.css"]}
+        js = [forms.Script("councils/case-paper-editor.js", type="module")]
+
+
+class CasePaperField(forms.CharField):
+    """A part of the case paper: stored as sanitised HTML (plain text becomes
+    paragraphs), and refused when its text — not only its markup — holds a
+    personal identity number."""
+
+    widget = CasePaperEditor
+    default_validators = [richtext.validate_no_identity_number_in_text]
+
+    def to_python(self, value: Any) -> str:
+        return richtext.to_html(super().to_python(value))
+
+    def run_validators(self, value: Any) -> None:
+        """One message when both the markup (checked as all free text is) and
+        its text hold the number."""
+        try:
+            super().run_validators(value)
+        except ValidationError as error:
+            unique: dict[tuple[str | None, str], ValidationError] = {}
+            for item in error.error_list:
+                unique.setdefault((item.code, str(item.message)), item)
+            raise ValidationError(list(unique.values())) from None
+
+
+class CaseTemplateForm(forms.Form):
+    """The template a new case starts from (a GET form above the case form)."""
+
+    mal = forms.ChoiceField(
+        label=_("Template"),
+        required=False,
+        choices=[("", _("No template")), *((t.key, t.label) for t in case_templates.TEMPLATES)],
+        help_text=_(
+            "Fills the case paper with headings and prompts to write over. Text already "
+            "written on this page is replaced."
+        ),
+    )
+
+
 class CaseForm(VersionedFormMixin, GuardedModelForm):
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -126,10 +178,15 @@ class CaseForm(VersionedFormMixin, GuardedModelForm):
             "assessment",
             "proposed_decision",
         ]
+        field_classes = {
+            "background": CasePaperField,
+            "assessment": CasePaperField,
+            "proposed_decision": CasePaperField,
+        }
         widgets = {
-            "background": forms.Textarea(attrs={"rows": 6}),
-            "assessment": forms.Textarea(attrs={"rows": 6}),
-            "proposed_decision": forms.Textarea(attrs={"rows": 4}),
+            "background": CasePaperEditor(attrs={"rows": 12}),
+            "assessment": CasePaperEditor(attrs={"rows": 12}),
+            "proposed_decision": CasePaperEditor(attrs={"rows": 6}),
         }
 
     def __init__(self, *args: Any, councils: QuerySet[Council], **kwargs: Any) -> None:

@@ -10,12 +10,15 @@ other business) are treatments without a case.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import richtext
 from core.models import VersionedModel, Visibility
 from partnerships.models import CurrentQuerySet, Organisation, Partnership, Region
 
@@ -197,7 +200,20 @@ class CaseCounter(models.Model):
 
 
 class Case(VersionedModel):
-    """A case with its case paper (saksframlegg)."""
+    """A case with its case paper (saksframlegg).
+
+    The paper's three parts are rich text (:mod:`core.richtext`). HTML is
+    sanitised here, whatever wrote it; the case form stores the editor's HTML
+    (plain text typed there becomes paragraphs), and the papers from before
+    the editor were turned into paragraphs by migration 0004. Plain text that
+    other apps write (the crisis and deviation reports) is kept as it is and
+    shown as paragraphs: every reader goes through ``richtext`` (the
+    ``case_paper`` filters, ``text_of``). Their text is kept beside them in
+    ``paper_text`` for search and for the identity-number guard (which reads
+    every free-text field, so a number hidden in markup is refused there too).
+    """
+
+    RICH_TEXT_FIELDS = ("background", "assessment", "proposed_decision")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="cases")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -235,6 +251,7 @@ class Case(VersionedModel):
     background = models.TextField(_("background"), blank=True)
     assessment = models.TextField(_("assessment"), blank=True)
     proposed_decision = models.TextField(_("proposed decision"), blank=True)
+    paper_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -258,6 +275,21 @@ class Case(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, **kwargs: Any) -> None:
+        for name in self.RICH_TEXT_FIELDS:
+            value = getattr(self, name)
+            if richtext.is_html(value):
+                setattr(self, name, richtext.to_html(value))
+        self.paper_text = "\n\n".join(
+            text
+            for name in self.RICH_TEXT_FIELDS
+            if (text := richtext.text_of(getattr(self, name)))
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(update_fields).isdisjoint(self.RICH_TEXT_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "paper_text"}
+        super().save(**kwargs)
 
     @property
     def number(self) -> str:

@@ -22,6 +22,11 @@ K = Notification.Kind
 PAPERS_OUT = (Meeting.Status.NOTICE_PUBLISHED,)
 
 
+def seat_holders(meeting: Meeting) -> list[User]:
+    """Who is told when the notice is published (for the confirmation)."""
+    return _seat_holders(meeting)
+
+
 def _seat_holders(meeting: Meeting) -> list[User]:
     """Everyone with a seat in the meeting's council(s) on the day (one query)."""
     councils = [meeting.council_id, *meeting.joint_with.values_list("pk", flat=True)]
@@ -51,11 +56,11 @@ def notify_notice_published(meeting: Meeting) -> int:
 
 def notify_meeting_changed(meeting: Meeting) -> int:
     """Tell the seats that a meeting whose notice is out has changed (time,
-    place or details): as a notice, since the notice they have is out of date.
-    The headline gives the council and the new time, both public."""
+    place or details): the notice they have is out of date. The headline
+    gives the council and the new time, both public."""
     when = timezone.localtime(meeting.starts_at)
     return notify(
-        K.NOTICE_PUBLISHED,
+        K.MEETING_CHANGED,
         _seat_holders(meeting),
         partnership=meeting.council.partnership,
         headline=_("%(council)s %(when)s: the meeting was changed")

@@ -15,6 +15,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import richtext
 from core.models import Visibility
 from core.services import save_versioned
 from councils import notices
@@ -416,11 +417,13 @@ def record_decision(
     expected_version: int | None = None,
 ) -> Decision:
     """Record (or correct) what was decided. "Adopted as recommended" takes the
-    case paper's proposed decision word for word."""
+    case paper's proposed decision word for word — as text (numbered and
+    bulleted items keep their "1." and "–"): a decision is plain text, in the
+    minutes, the report-backs and the e-mails alike."""
     _require_recording(treatment.meeting)
     if treatment.case is None:
         raise ValidationError(_("Standing items have no decision of their own."))
-    recommendation = treatment.case.proposed_decision
+    recommendation = richtext.text_of(treatment.case.proposed_decision)
     text = recommendation if adopted_as_recommended else adopted_text.strip()
     if not text:
         raise ValidationError(

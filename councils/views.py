@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core import richtext
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, HistoryEntry, error_text, history_for
-from councils import notices, services
+from councils import case_templates, notices, services
 from councils.access import (
     can_see_case,
     get_appointment,
@@ -37,6 +38,7 @@ from councils.forms import (
     AppointmentForm,
     AttachmentForm,
     CaseForm,
+    CaseTemplateForm,
     DecisionForm,
     FollowUpFromDecisionForm,
     MeetingEditForm,
@@ -355,10 +357,13 @@ def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
     meeting = get_meeting(access, pk)
+    target = request.POST.get("status", "")
+    if target == Meeting.Status.NOTICE_PUBLISHED and request.POST.get("confirmed") != "yes":
+        # Publishing e-mails the whole council and opens the public agenda:
+        # one more click, with who is told, before it happens.
+        return _confirm_publishing(request, meeting)
     try:
-        services.change_meeting_status(
-            meeting, request.POST.get("status", ""), int(request.POST.get("version", "-1"))
-        )
+        services.change_meeting_status(meeting, target, int(request.POST.get("version", "-1")))
     except (ValidationError, EditConflict, ValueError) as error:
         messages.error(request, error_text(error))
     else:
@@ -367,6 +372,31 @@ def meeting_status(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             _("The meeting is now “%(status)s”.") % {"status": meeting.get_status_display()},
         )
     return redirect("councils:meeting", partnership_slug, meeting.pk)
+
+
+def _confirm_publishing(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    from councils.notices import seat_holders
+
+    people = sorted(seat_holders(meeting), key=lambda person: person.full_name)
+    slug = meeting.council.partnership.slug
+    return render(
+        request,
+        "councils/publish_confirm.html",
+        {
+            "meeting": meeting,
+            "people": people,
+            "version": request.POST.get("version", ""),
+            "breadcrumbs": _crumbs(
+                request,
+                (
+                    meeting.council.name,
+                    reverse("councils:council", args=[slug, meeting.council.slug]),
+                ),
+                (str(meeting), reverse("councils:meeting", args=[slug, meeting.pk])),
+                (_("Publish the notice"), None),
+            ),
+        },
+    )
 
 
 @require_POST
@@ -469,7 +499,18 @@ def _case_councils(access: PartnershipAccess) -> Any:
 def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     access = request_access(request)
     access.require(Capability.MANAGE_MEETINGS)
-    form = CaseForm(request.POST or None, councils=_case_councils(access))
+    # A template fills the case paper of a new, empty form (?mal=…).
+    template_form = CaseTemplateForm(request.GET or None)
+    template = (
+        case_templates.get(template_form.cleaned_data["mal"])
+        if template_form.is_bound and template_form.is_valid()
+        else None
+    )
+    form = CaseForm(
+        request.POST or None,
+        councils=_case_councils(access),
+        initial=template.initial() if template else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -496,7 +537,12 @@ def case_create(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     return render(
         request,
         "councils/case_form.html",
-        {"form": form, "case": None, "breadcrumbs": _crumbs(request, (_("New case"), None))},
+        {
+            "form": form,
+            "template_form": template_form,
+            "case": None,
+            "breadcrumbs": _crumbs(request, (_("New case"), None)),
+        },
     )
 
 
@@ -526,13 +572,35 @@ def _case_page(
             "attachments": list(case.attachments.all()),
             "attachment_form": attachment_form,
             "can_manage": access.can(Capability.MANAGE_MEETINGS),
-            "history": history_for(case) if access.can(Capability.VIEW_AUDIT) else None,
+            "history": _readable(history_for(case)) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(
                 request, (_("Cases"), reverse("councils:cases", args=[slug])), (case.number, None)
             ),
         },
         status=status,
     )
+
+
+def _readable(history: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The case paper's changes as the text a reader sees, not the HTML it is
+    stored as."""
+    paper = {
+        str(f.verbose_name) for f in Case._meta.concrete_fields if f.name in Case.RICH_TEXT_FIELDS
+    }
+
+    def text(value: str) -> str:
+        return richtext.text_of(value) or value
+
+    return [
+        dataclasses.replace(
+            entry,
+            changes=[
+                (label, text(before), text(after)) if label in paper else (label, before, after)
+                for label, before, after in entry.changes
+            ],
+        )
+        for entry in history
+    ]
 
 
 @insider_view

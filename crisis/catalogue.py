@@ -80,7 +80,7 @@ INDICATORS: list[dict[str, Any]] = [
     },
     {
         "code": "kapasitet",
-        "name": "Kapasitet (plasser)",
+        "name": "Kapasitet",
         "unit": "plasser",
         "value_type": I.INTEGER,
         "items": CAPACITY,
@@ -89,7 +89,7 @@ INDICATORS: list[dict[str, Any]] = [
     },
     {
         "code": "belegg",
-        "name": "Belegg (plasser i bruk)",
+        "name": "Belegg (i bruk)",
         "unit": "plasser",
         "value_type": I.INTEGER,
         "items": CAPACITY,

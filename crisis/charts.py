@@ -29,6 +29,7 @@ DASHES = ["", "8 4", "2 4", "10 4 2 4", "4 4", "1 3", "14 6"]
 class Line:
     name: str
     values: Sequence[Decimal | int | None]
+    colour: str = ""  # when the colour means something (a level); else by order
 
 
 def _nice_top(top: float) -> float:
@@ -95,7 +96,7 @@ def line_chart(
         drawn.append(
             {
                 "name": line.name,
-                "colour": COLOURS[n % len(COLOURS)],
+                "colour": line.colour or COLOURS[n % len(COLOURS)],
                 "dash": DASHES[n % len(DASHES)],
                 "segments": [" ".join(s) for s in segments if len(s) > 1],
                 "dots": dots,

@@ -594,6 +594,10 @@ def picture(
     )
     level_trend = _level_trend(crisis, shown_ids, trend_start, period_start, trend_periods, labels)
 
+    # Worst first: the parties under most pressure lead the table (those
+    # without a level last), then by name.
+    rows.sort(key=lambda row: (-(row.level or 0), row.organisation.name))
+
     party_texts = []
     for row in rows:
         if row.report is None:

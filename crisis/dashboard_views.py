@@ -194,7 +194,10 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
         "levels",
         _("Parties per level"),
         labels,
-        [charts.Line(str(name), [p.counts[n] for p in points]) for n, name in LEVELS],
+        [
+            charts.Line(str(name), [p.counts[n] for p in points], LEVEL_COLOURS[n])
+            for n, name in LEVELS
+        ],
         periods=days,
     )
     completeness_chart = charts.line_chart(
@@ -218,6 +221,11 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
     }
 
 
+# The levels' colours in the chart follow their badges: green, amber, red,
+# and the darkest red for critical (the badges of 3 and 4 are both red).
+LEVEL_COLOURS = {1: "#2e6b30", 2: "#8a5100", 3: "#b3261e", 4: "#5c0a0a"}
+
+
 def _render_dashboard(
     request: HttpRequest,
     access: PartnershipAccess,
@@ -235,7 +243,8 @@ def _render_dashboard(
         viewer_own=reporting_organisation_ids(access),
         indicator=request.GET.get("indicator") or None,
     )
-    can_manage = access.can(Capability.MANAGE_CRISIS)
+    # A stood-down crisis is history: nobody declares levels in it any more.
+    can_manage = access.can(Capability.MANAGE_CRISIS) and crisis.status == Crisis.Status.ACTIVE
     if can_manage and declare_form is None:
         declared = picture.declared
         declare_form = PartnershipLevelForm(
@@ -314,6 +323,10 @@ def declare_partnership_level(request: HttpRequest, partnership_slug: str, pk: i
                 by=request.user,
             )
         except ValidationError as error:
+            if crisis.status != Crisis.Status.ACTIVE:
+                # The page has no form to show the error on any more.
+                flash.error(request, error_text(error))
+                return redirect(_dashboard_url(crisis, period))
             form.add_error(None, error_text(error))
         else:
             if form.cleaned_data["level"]:

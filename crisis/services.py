@@ -683,7 +683,10 @@ def declare_partnership_level(
     crisis: Crisis, start: datetime.date, *, level: int | None, reason: str, by: Any
 ) -> PartnershipLevel | None:
     """The coordination group's level for the whole partnership in a period
-    (``None`` takes it back, leaving the computed one)."""
+    (``None`` takes it back, leaving the computed one). Not once the crisis
+    is stood down: its levels are history then."""
+    if crisis.status != Crisis.Status.ACTIVE:
+        raise ValidationError(_("The crisis is stood down: its levels can no longer be changed."))
     if level is None:
         PartnershipLevel.objects.filter(crisis=crisis, period_start=start).delete()
         return None

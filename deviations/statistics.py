@@ -28,7 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from deviations.models import SECTION_6_2_POINTS, Deviation
@@ -133,11 +133,12 @@ def next_period(day: datetime.date, period: str) -> datetime.date:
 
 
 def period_label(day: datetime.date, period: str) -> str:
+    """The period as a reader says it: "januar 2025", "1. kvartal 2025"."""
     if period == YEAR:
         return str(day.year)
     if period == QUARTER:
-        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
+        return _("%(year)d Q%(quarter)d") % {"year": day.year, "quarter": (day.month - 1) // 3 + 1}
+    return formats.date_format(day, "YEAR_MONTH_FORMAT")
 
 
 def periods_between(start: datetime.date, end: datetime.date, period: str) -> list[datetime.date]:

@@ -42,6 +42,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CANCELLED: frozenset({Status.PLANNED}),
 }
 
+# Of those steps, the ones the responsible party (or person) takes too: it
+# does the work, so it starts it and says when it is done. Cancelling and
+# reopening change what the council decided gets done, so they stay with
+# the secretariat, which sees a done follow-up in the list and can reopen it.
+RESPONSIBLE_STEPS: frozenset[tuple[str, str]] = frozenset(
+    {
+        (Status.PLANNED, Status.IN_PROGRESS),
+        (Status.PLANNED, Status.DONE),
+        (Status.IN_PROGRESS, Status.DONE),
+    }
+)
+
 # The fields a person edits on the edit form; status and progress are not
 # among them (they change through change_status and add_log_entry).
 EDITABLE_FIELDS = frozenset(
@@ -59,10 +71,16 @@ EDITABLE_FIELDS = frozenset(
 REMINDER_DAYS_BEFORE_DEADLINE = 7
 
 
-def allowed_next(status: str) -> list[str]:
-    """The statuses that may follow ``status``, in the order of the choices."""
+def allowed_next(status: str, *, manager: bool = True) -> list[str]:
+    """The statuses that may follow ``status``, in the order of the choices:
+    all of them for the secretariat, :data:`RESPONSIBLE_STEPS` for the
+    responsible party."""
     following = TRANSITIONS.get(status, frozenset())
-    return [value for value in Status.values if value in following]
+    return [
+        value
+        for value in Status.values
+        if value in following and (manager or (status, value) in RESPONSIBLE_STEPS)
+    ]
 
 
 def check_transition(old: str, new: str) -> None:

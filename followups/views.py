@@ -192,8 +192,8 @@ def _detail(
     editable = can_edit(access, followup)
     reportable = can_report(access, followup)
     status_forms = []
-    if editable:
-        for target in services.allowed_next(followup.status):
+    if editable or reportable:
+        for target in services.allowed_next(followup.status, manager=editable):
             if status_form is not None and status_form.target == target:
                 status_forms.append(status_form)
             else:
@@ -300,9 +300,13 @@ def add_log(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
 def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access = request_access(request)
     followup = get_followup_for_user(access, pk)
-    if not can_edit(access, followup):
-        raise PermissionDenied
     target = request.POST.get("status", "")
+    manager = can_edit(access, followup)
+    if not manager and not can_report(access, followup):
+        raise PermissionDenied
+    if not manager and (followup.status, target) not in services.RESPONSIBLE_STEPS:
+        # The responsible party starts and finishes; the rest is the secretariat's.
+        raise PermissionDenied
     try:
         # Refused by the transition table: say why, on the page it came from.
         services.check_transition(followup.status, target)
@@ -324,7 +328,7 @@ def change_status(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
         messages.error(request, error_text(error))
     except EditConflict as conflict:
         followup = get_followup_for_user(access, pk)
-        if target not in services.allowed_next(followup.status):
+        if target not in services.allowed_next(followup.status, manager=manager):
             messages.error(
                 request,
                 _("Someone else changed the status meanwhile; it is now “%(status)s”.")

@@ -50,6 +50,7 @@ class NotificationPreference(models.Model):
 class Notification(models.Model):
     class Kind(models.TextChoices):
         NOTICE_PUBLISHED = "notice_published", _("Notice published")
+        MEETING_CHANGED = "meeting_changed", _("Meeting changed")
         PAPERS_CHANGED = "papers_changed", _("Papers changed")
         INPUT_REQUESTED = "input_requested", _("Input requested")
         MINUTES_FOR_APPROVAL = "minutes_for_approval", _("Minutes for approval")

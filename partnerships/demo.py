@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.text import slugify
 
 from accounts.models import User
 from partnerships.models import (
@@ -263,7 +264,7 @@ def _build_partnership(
                 org,
                 "Koordinerende enhet",
                 f"74 00 {number[:2]} {number[2:]}",
-                f"koordinerende.enhet@{kommune_name.lower()}.example",
+                f"koordinerende.enhet@{mail_domain(kommune_name)}.example",
                 f"Rådhuset, {kommune_name}",
             )
     for observer in observers:
@@ -296,6 +297,13 @@ def _partnership_role(user: User, partnership: Partnership, role: str) -> None:
         .exists()
     ):
         PartnershipRole.objects.create(user=user, partnership=partnership, role=role)
+
+
+def mail_domain(name: str) -> str:
+    """A name as the kommuner write it in their addresses: æ, ø, å as ae, o,
+    a (meraker, not meråker), spaces and other marks as hyphens."""
+    folded = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return slugify(folded)
 
 
 @transaction.atomic

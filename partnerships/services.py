@@ -136,6 +136,12 @@ def accept_invitation(
         user = User.objects.create_user(
             email=locked.email, password=password, full_name=(full_name or locked.full_name)
         )
+    elif not user.is_active:
+        # Closed after their last role ended: open again, with the new password.
+        user.is_active = True
+        user.full_name = full_name or user.full_name
+        user.set_password(password)
+        user.save(update_fields=["is_active", "full_name", "password"])
     elif user.email != locked.email:
         raise ValidationError(_("This invitation was sent to another e-mail address."))
     if (

@@ -9,6 +9,7 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("personer/", views.people, name="people"),
+    path("personer/eksport.xlsx", views.people_export, name="people_export"),
     path("personer/inviter/", views.invite, name="invite"),
     path("medlemskap/<int:pk>/", views.membership_detail, name="membership"),
     path("invitasjoner/<int:pk>/trekk-tilbake/", views.revoke_invitation, name="revoke_invitation"),

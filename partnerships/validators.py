@@ -8,7 +8,21 @@ from django.utils.translation import gettext_lazy as _
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 # First path segments the site itself uses; a partnership cannot take them.
 RESERVED_SLUGS = frozenset(
-    {"api", "konto", "healthz", "i18n", "static", "media", "django-admin", "admin", "favicon.ico"}
+    {
+        "api",
+        "konto",
+        "healthz",
+        "i18n",
+        "static",
+        "media",
+        "django-admin",
+        "admin",
+        "favicon.ico",
+        "kalender",
+        # The site-wide accessibility statement and privacy notice.
+        "tilgjengelighet",
+        "personvern",
+    }
 )
 
 

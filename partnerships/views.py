@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +29,7 @@ from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
 from core.forms import rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
-from partnerships import services, workqueue
+from partnerships import exports, register, services, workqueue
 from partnerships.access import (
     can_edit_contact,
     get_invitation_for_user,
@@ -46,6 +46,7 @@ from partnerships.forms import (
     GrantRoleForm,
     InviteForm,
     MembershipRoleForm,
+    PeopleFilterForm,
     VersionOnlyForm,
 )
 from partnerships.models import Contact, Invitation, Membership, Participation, PartnershipRole
@@ -108,25 +109,21 @@ def home(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 
 @insider_view
 def people(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    """Everyone with a current membership in the partnership's organisations.
+    """The register: everyone with a role or a seat in the partnership today,
+    one row per person with all their roles (see :mod:`partnerships.register`),
+    filtered, and the open invitations for those who manage people.
 
-    Three queries: memberships with person and organisation, the open
-    invitations with their organisation, and the organisations for the filter.
+    Queries: the register's (participations with organisations, partnership
+    roles, memberships, councils, seats) and the open invitations.
     """
     access = request_access(request)
     access.require(Capability.VIEW_PEOPLE)
-    organisations = participating_organisations(access.partnership).order_by("name")
-    rows = (
-        memberships_in(access.partnership)
-        .current()
-        .select_related("user", "organisation")
-        .order_by("organisation__name", "user__full_name")
-    )
-    selected = request.GET.get("organisasjon", "")
-    if selected.isdigit():
-        rows = rows.filter(organisation_id=int(selected))
+    form = PeopleFilterForm(request.GET, register=register.collect(access))
+    # A value that is not valid is marked at its field; the others still apply.
+    valid = form.is_valid()
+    can_manage = access.can(Capability.MANAGE_PEOPLE)
     invitations = []
-    if access.can(Capability.MANAGE_PEOPLE):
+    if can_manage:
         invitations = list(
             Invitation.objects.filter(
                 partnership=access.partnership,
@@ -138,14 +135,43 @@ def people(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         request,
         "partnerships/people.html",
         {
-            "memberships": list(rows),
+            "form": form,
+            "entries": form.entries(),
+            "export_query": form.query() if valid else None,
             "invitations": invitations,
-            "organisations": list(organisations),
-            "selected": selected,
-            "can_manage": access.can(Capability.MANAGE_PEOPLE),
+            "can_manage": can_manage,
             "breadcrumbs": staff_crumbs(request, (_("People"), None)),
         },
+        status=200 if valid else 400,
     )
+
+
+@insider_view
+def people_export(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """The register's rows under the page's filter as an Excel workbook (the
+    register's queries, none more). A filter that is not valid is a 400 saying
+    why."""
+    access = request_access(request)
+    access.require(Capability.VIEW_PEOPLE)
+    found = register.collect(access)
+    form = PeopleFilterForm(request.GET, register=found)
+    if not form.is_valid():
+        problems = "\n".join(
+            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+            if name in form.fields
+            else " ".join(str(e) for e in errors)
+            for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            _("The filter is not valid.") + "\n" + problems,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(
+        exports.xlsx_bytes(form.entries(), found.kinds), content_type=exports.CONTENT_TYPE
+    )
+    name = f"personer-{access.partnership.slug}-{timezone.localdate().isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @insider_view
@@ -430,7 +456,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_by_token(token)
     if invitation is None:
         return render(request, "partnerships/invitation_invalid.html", status=404)
-    existing = User.objects.filter(email=invitation.email).first()
+    # An account closed by the retention rules (see partnerships/retention.py)
+    # is taken up again as a new person would: a name and a new password.
+    existing = User.objects.filter(email=invitation.email, is_active=True).first()
     if existing is not None:
         # Someone who already has an account accepts while logged in as themselves.
         if not request.user.is_authenticated:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 
 from partnerships.models import (
@@ -124,3 +127,50 @@ def partnerships_with_parties() -> list[Partnership]:
             )
         )
     )
+
+
+# --- The accessibility statement and the privacy notice -------------------------------
+
+
+def secretariats(partnership: Partnership | None) -> list[Partnership]:
+    """Whom to write to: the partnership's secretariat, or (on the pages that
+    belong to no partnership) every partnership's, in one query."""
+    if partnership is not None:
+        return [partnership]
+    return list(Partnership.objects.order_by("name"))
+
+
+def known_deviations() -> list[tuple[str, str]]:
+    """The statement's known deviations (``SAMSPILL_ACCESSIBILITY_DEVIATIONS``)
+    in the reader's language, with the idle timeout filled in."""
+    minutes = str(settings.SESSION_COOKIE_AGE // 60)
+    return [
+        (criteria, str(text).replace("%(minutes)d", minutes))
+        for criteria, text in settings.SAMSPILL_ACCESSIBILITY_DEVIATIONS
+    ]
+
+
+def retention_periods() -> dict[str, int]:
+    """How long Samspill keeps what, for the privacy notice: the settings the
+    retention rules apply (core/retention.py), in days unless said otherwise."""
+    return {
+        "left_people_days": settings.SAMSPILL_RETAIN_LEFT_PEOPLE_DAYS,
+        "audit_days": settings.SAMSPILL_RETAIN_AUDIT_DAYS,
+        "closed_deviations_days": settings.SAMSPILL_RETAIN_CLOSED_DEVIATIONS_DAYS,
+        "crisis_reports_days": settings.SAMSPILL_RETAIN_CRISIS_REPORTS_DAYS,
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "failed_login_minutes": settings.LOGIN_COOLOFF_MINUTES,
+    }
+
+
+def data_protection_officer() -> tuple[str, str]:
+    """The setting as (text, e-mail address in it or "")."""
+    text = settings.SAMSPILL_DATA_PROTECTION_OFFICER
+    for word in text.replace(",", " ").replace(";", " ").split():
+        candidate = word.strip("<>()")
+        try:
+            validate_email(candidate)
+        except ValidationError:
+            continue
+        return text, candidate
+    return text, ""

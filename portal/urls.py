@@ -8,10 +8,21 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # Before "<slug>/": the pages about the whole service. (A partnership
+    # cannot be named "tilgjengelighet" or "personvern" without losing its
+    # front page to these: partnerships.validators.RESERVED_SLUGS should say so.)
+    path("tilgjengelighet/", views.accessibility, name="accessibility"),
+    path("personvern/", views.privacy, name="privacy"),
     path("<slug:partnership_slug>/", views.home, name="home"),
     path("<slug:partnership_slug>/helsefellesskap/", views.about, name="about"),
     path("<slug:partnership_slug>/samarbeidsavtaler/", views.agreements, name="agreements"),
     path("<slug:partnership_slug>/verktoy/", views.tools, name="tools"),
     path("<slug:partnership_slug>/tall-og-statistikk/", views.statistics, name="statistics"),
     path("<slug:partnership_slug>/kontakt/", views.contact, name="contact"),
+    path(
+        "<slug:partnership_slug>/tilgjengelighet/",
+        views.accessibility,
+        name="partnership_accessibility",
+    ),
+    path("<slug:partnership_slug>/personvern/", views.privacy, name="partnership_privacy"),
 ]

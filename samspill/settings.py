@@ -20,7 +20,9 @@ from samspill.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 PRODUCTION = env_bool("SAMSPILL_PRODUCTION", False)
-DEBUG = env_bool("SAMSPILL_DEBUG", not PRODUCTION)
+# Off unless asked for: the demo shows Samspill's own 404, 403 and 500 pages,
+# as production does; SAMSPILL_DEBUG=true gives Django's debug pages.
+DEBUG = env_bool("SAMSPILL_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("SAMSPILL_DEBUG must not be true when SAMSPILL_PRODUCTION is true")
 
@@ -59,6 +61,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "auditlog",
+    # Only for its static files: the built TipTap/ProseMirror editor the case
+    # paper uses (councils/static/councils/case-paper-editor.js).
+    "django_prose_editor",
     "core",
     "accounts",
     "partnerships",
@@ -267,3 +272,112 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Privacy, retention and the accessibility statement ----------------------------
+# (Appended as one block; its imports stay here so the file above is unchanged.)
+import datetime  # noqa: E402
+import json  # noqa: E402
+
+# How long Samspill keeps what, in days (README "Privacy and retention"). The
+# daily job `manage.py apply_retention` applies them; the privacy notice
+# (/personvern/) shows their values. Each rule is contributed by its app's
+# retention.py (core/retention.py says how).
+# Free texts of a closed deviation (what happened, measures, the reference to
+# the party's own system, the answer and the dialogue) are removed this long
+# after it was closed; the row stays, so statistics keep counting it.
+SAMSPILL_RETAIN_CLOSED_DEVIATIONS_DAYS = env_int(
+    "SAMSPILL_RETAIN_CLOSED_DEVIATIONS_DAYS", 730, minimum=1
+)
+# Free texts and comments of a crisis's situation reports, and the drafts
+# never submitted, go this long after the crisis was stood down; the figures
+# and levels stay for the evaluation of the crisis.
+SAMSPILL_RETAIN_CRISIS_REPORTS_DAYS = env_int(
+    "SAMSPILL_RETAIN_CRISIS_REPORTS_DAYS", 1095, minimum=1
+)
+# Entries of the audit trail older than this are deleted. At least a year:
+# the audit trail is what answers a security incident found late.
+SAMSPILL_RETAIN_AUDIT_DAYS = env_int("SAMSPILL_RETAIN_AUDIT_DAYS", 1825, minimum=365)
+# A person whose every role (membership, partnership role, council seat) has
+# ended this long ago loses their log-in: the account is deactivated, its
+# password and second factors removed, its sessions ended. Their name stays
+# on what they did.
+SAMSPILL_RETAIN_LEFT_PEOPLE_DAYS = env_int("SAMSPILL_RETAIN_LEFT_PEOPLE_DAYS", 90, minimum=0)
+
+# Who is responsible for the personal data (the privacy notice says it): e.g.
+# "Helse Nord-Trøndelag HF, vertskap for sekretariatet, på vegne av partene".
+# Empty: the notice names the parties of the partnership and the organisation
+# that hosts its secretariat, without a name.
+SAMSPILL_DATA_CONTROLLER = env_str("SAMSPILL_DATA_CONTROLLER").strip()
+# The data controller's data protection officer (personvernombud): a name, an
+# e-mail address, or both ("Kari Nordmann, personvernombud@example.no").
+SAMSPILL_DATA_PROTECTION_OFFICER = env_str("SAMSPILL_DATA_PROTECTION_OFFICER").strip()
+
+
+def _statement_date(name: str, default: str) -> datetime.date:
+    raw = env_str(name, default).strip()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), got {raw!r}") from None
+
+
+# The accessibility statement (/tilgjengelighet/). Its date: when it was last
+# checked against the site (set it when you review the statement).
+SAMSPILL_ACCESSIBILITY_STATEMENT_DATE = _statement_date(
+    "SAMSPILL_ACCESSIBILITY_STATEMENT_DATE", "2026-12-05"
+)
+# The statement the operator publishes at uustatus.no, linked from ours when set.
+SAMSPILL_ACCESSIBILITY_UUSTATUS_URL = env_str("SAMSPILL_ACCESSIBILITY_UUSTATUS_URL").strip()
+# Known deviations from WCAG 2.1 AA and limits of what was checked: (success
+# criteria, what does not work and what to do instead). The default is what
+# Samspill's own tests and reviews have found and not fixed (the browser sweep
+# has no open findings: tests/browser/test_sweep.py KNOWN). A text may say
+# %(minutes)d for the idle timeout. SAMSPILL_ACCESSIBILITY_DEVIATIONS_FILE
+# names a JSON file with a list of {"criterion": "2.2.1", "text": "..."} that
+# replaces the default (its texts are shown as written, in every language).
+SAMSPILL_ACCESSIBILITY_DEVIATIONS: list[tuple[str, object]] = [
+    (
+        "2.2.1",
+        _(
+            "A session ends after %(minutes)d minutes without activity, without a warning "
+            "and without a way to extend it. Text typed into a form that has not been sent "
+            "is then lost. Save along the way, or copy a long text before a break."
+        ),
+    ),
+    (
+        "1.1.1, 1.3.1",
+        _(
+            "Attachments to case papers (PDF, Word and other documents) come from the "
+            "parties and are not checked for accessibility. Ask the secretariat for an "
+            "accessible version of a document you cannot read."
+        ),
+    ),
+    (
+        "1.1.1",
+        _(
+            "Charts are images with a title only. Their text alternative is the table with "
+            "the same numbers right below each chart; the chart itself is not described in "
+            "words. On a narrow screen the chart scrolls sideways inside its frame."
+        ),
+    ),
+    (
+        "1.3.1",
+        _(
+            "Agendas and minutes as PDF are made as tagged PDF (PDF/UA-1) with language, "
+            "headings, lists and tables, but have not been checked with a PDF accessibility "
+            "checker or a screen reader. The same content is on the meeting's web page."
+        ),
+    ),
+]
+_deviations_file = env_str("SAMSPILL_ACCESSIBILITY_DEVIATIONS_FILE").strip()
+if _deviations_file:
+    try:
+        _rows = json.loads(Path(_deviations_file).read_text(encoding="utf-8"))
+        SAMSPILL_ACCESSIBILITY_DEVIATIONS = [
+            (str(row["criterion"]), str(row["text"])) for row in _rows
+        ]
+    except (OSError, ValueError, TypeError, KeyError) as _error:
+        raise ImproperlyConfigured(
+            "SAMSPILL_ACCESSIBILITY_DEVIATIONS_FILE must name a JSON file with a list of "
+            f'{{"criterion": ..., "text": ...}}: {_error}'
+        ) from None

@@ -289,12 +289,13 @@ def _latest_public_listing(column: str) -> Subquery:
     )
 
 
+# The case paper is HTML; its text (``Case.paper_text``, kept by
+# ``Case.save``) is what is searched and shown, so markup neither matches
+# ("strong", "li") nor splits a word.
 CASE_FIELDS = (
     ("title", "A"),
     ("public_title", "A"),
-    ("proposed_decision", "B"),
-    ("background", "C"),
-    ("assessment", "C"),
+    ("paper_text", "B"),
 )
 PUBLIC_TITLE_FIELDS = (("public_title", "A"),)
 DECISION_FIELDS = (
@@ -409,9 +410,7 @@ def _case_hit(
     if full or public_full:
         return Hit(
             title=case.title,
-            snippet=snippet(
-                [case.background, case.assessment, case.proposed_decision], terms.words
-            ),
+            snippet=snippet([case.paper_text], terms.words),
             url=reverse("councils:case" if full else "public_councils:case", args=[p, case.pk]),
             **meta,
         )

@@ -40,6 +40,9 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ),
     ("GET", "/konto/tofaktor/koder/", LOGGED_IN_200),
     ("GET", "/konto/okter/", LOGGED_IN_200),
+    # What Samspill holds about the person: their own, nobody else's to ask for.
+    ("GET", "/konto/mine-data/", LOGGED_IN_200),
+    ("GET", "/konto/mine-data/samspill-mine-data.json", LOGGED_IN_200),
     ("GET", "/konto/passord/", LOGGED_IN_200),
     ("GET", "/konto/passord/endret/", LOGGED_IN_200),
     ("GET", "/konto/glemt-passord/", EVERYONE_200),

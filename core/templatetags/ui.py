@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 from django import forms, template
 from django.forms import BoundField
@@ -12,6 +13,17 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 _ids = itertools.count(1)
+
+
+@register.filter
+def number(value: object) -> object:
+    """A number as the reader's language writes it, grouped by thousands
+    (136 540 in Norwegian, 136,540 in English); anything else as it is."""
+    from django.utils import formats
+
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.simple_tag

@@ -292,9 +292,18 @@ def test_the_secretariat_plans_a_meeting_and_publishes_the_notice(
         f"/hnt/intern/rad/moter/{meeting.pk}/saksliste/", {"case": case.pk, "kind": "decision"}
     )
     assert meeting.treatments.filter(case=case).exists()
-    sara.post(
+    asked = sara.post(
         f"/hnt/intern/rad/moter/{meeting.pk}/status/",
         {"status": "notice_published", "version": meeting.version},
+    )
+    # First the confirmation, naming who is told; nothing published yet.
+    assert asked.status_code == 200 and b'name="confirmed" value="yes"' in asked.content
+    assert len(asked.context["people"]) > 0
+    meeting.refresh_from_db()
+    assert meeting.status == "planned"
+    sara.post(
+        f"/hnt/intern/rad/moter/{meeting.pk}/status/",
+        {"status": "notice_published", "version": meeting.version, "confirmed": "yes"},
     )
     meeting.refresh_from_db()
     assert meeting.status == "notice_published"
@@ -342,19 +351,21 @@ def test_editing_a_case_from_a_stale_version_is_refused(as_person: Any, people: 
         "council": case.council_id,
         "title": case.title,
         "visibility": "public",
-        "proposed_decision": "Versjon A",
+        "proposed_decision": "<p>Versjon A</p>",
         "version": case.version,
     }
     sara, ada = as_person("sara"), as_person("ada")
     assert sara.post(f"/hnt/intern/rad/saker/{case.pk}/rediger/", data).status_code == 302
     stale = ada.post(
-        f"/hnt/intern/rad/saker/{case.pk}/rediger/", {**data, "proposed_decision": "Versjon B"}
+        f"/hnt/intern/rad/saker/{case.pk}/rediger/",
+        {**data, "proposed_decision": "<p>Versjon <strong>B</strong></p>"},
     )
     assert stale.status_code == 200
-    assert "Versjon B" in stale.content.decode()  # Ada's text is kept
-    assert stale.context["current"].proposed_decision == "Versjon A"  # beside the saved one
+    # Ada's text is kept, in the editor's textarea.
+    assert "&lt;p&gt;Versjon &lt;strong&gt;B&lt;/strong&gt;&lt;/p&gt;" in stale.content.decode()
+    assert stale.context["current"].proposed_decision == "<p>Versjon A</p>"  # beside the saved one
     case.refresh_from_db()
-    assert case.proposed_decision == "Versjon A"
+    assert case.proposed_decision == "<p>Versjon A</p>"
 
 
 # --- query counts ----------------------------------------------------------------

@@ -369,7 +369,7 @@ def test_public_agenda_pdf_shows_public_papers_and_exempt_titles_only(as_person:
     assert exempt.public_title in text
     assert exempt.legal_basis in text
     assert exempt.title not in text
-    assert exempt.background[:40] not in text
+    assert exempt.paper_text[:40] not in text
     if meeting.treatments.filter(case=public).exists():
         assert public.title in text
 
@@ -382,7 +382,7 @@ def test_internal_agenda_pdf_has_the_papers_the_person_may_read(
     assert meeting is not None
     sara = as_person("sara").get(f"/hnt/intern/rad/moter/{meeting.pk}/saksliste.pdf")
     text = " ".join(_pdf_text(sara.content).split())
-    assert exempt.title in text and " ".join(exempt.background.split())[:40] in text
+    assert exempt.title in text and " ".join(exempt.paper_text.split())[:40] in text
     stine = as_person("stine").get(f"/hnt/intern/rad/moter/{meeting.pk}/saksliste.pdf")
     assert stine.status_code == 200
     text = " ".join(_pdf_text(stine.content).split())

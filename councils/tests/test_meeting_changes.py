@@ -261,6 +261,7 @@ def test_a_change_after_the_notice_tells_the_seats_by_link_only(
         services.update_meeting(meeting, _moved(meeting), by=people.sara, version=meeting.version)
     told = Notification.objects.filter(path=f"/hnt/intern/rad/moter/{meeting.pk}/")
     assert set(told.values_list("user__email", flat=True)) == _seat_emails(meeting)
+    assert set(told.values_list("kind", flat=True)) == {Notification.Kind.MEETING_CHANGED}
     assert {n.headline for n in told} == {told[0].headline}
     assert "13.03.2031 10:30" in told[0].headline  # the new time
     assert mail.outbox

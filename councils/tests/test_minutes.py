@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core import richtext
 from councils import services
 from councils.models import Case, Decision, Meeting, Treatment
 from followups.models import FollowUp
@@ -44,15 +45,20 @@ def _record_everything(meeting: Meeting, by: Any) -> None:
         services.record_decision(item, adopted_as_recommended=False, adopted_text="Vedtatt.", by=by)
 
 
-def test_adopted_as_recommended_takes_the_proposed_decision(people: Any) -> None:
+def test_adopted_as_recommended_takes_the_proposed_decision_as_text(people: Any) -> None:
     meeting = _held_meeting()
     item = meeting.treatments.exclude(case=None).select_related("case", "meeting").first()
     assert item is not None and item.case is not None
+    item.case.proposed_decision = (
+        "<ol><li><p>ASU vedtar <strong>planen</strong>.</p></li>"
+        "<li><p>Sekretariatet følger opp.</p></li></ol>"
+    )
+    item.case.save(update_fields=["proposed_decision"])
     decision = services.record_decision(
         item, adopted_as_recommended=True, adopted_text="", by=people.sara
     )
-    assert decision.adopted_text == item.case.proposed_decision
-    assert decision.recommendation == item.case.proposed_decision
+    assert decision.adopted_text == "1. ASU vedtar planen.\n2. Sekretariatet følger opp."
+    assert decision.recommendation == decision.adopted_text
 
 
 def test_a_changed_decision_is_kept_apart_from_the_recommendation(people: Any) -> None:
@@ -62,7 +68,7 @@ def test_a_changed_decision_is_kept_apart_from_the_recommendation(people: Any) -
         item, adopted_as_recommended=False, adopted_text="Endret vedtak.", by=people.sara
     )
     assert decision.adopted_text == "Endret vedtak."
-    assert decision.recommendation == item.case.proposed_decision
+    assert decision.recommendation == richtext.text_of(item.case.proposed_decision)
     assert not decision.adopted_as_recommended
 
 

@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from crisis import dashboard, periods, services
 from crisis.models import ActionCard, Crisis, PartnershipLevel, Report
@@ -541,3 +542,53 @@ def test_get_only_on_the_picture_and_post_only_on_the_declaration(
     client = as_person("sara")
     assert client.post(_url(crisis), {}).status_code == 405
     assert client.get(_url(crisis, "situasjon/niva/")).status_code == 405
+
+
+# --- What a person reads first -------------------------------------------------------
+
+
+def test_the_parties_under_most_pressure_come_first(people: Any) -> None:
+    data = build(people)
+    rows = dashboard.picture(data.crisis, data.p2).rows
+    levels = [row.level or 0 for row in rows]
+    assert levels == sorted(levels, reverse=True)
+    assert levels[0] == 3
+    same_level = [row.organisation.name for row in rows if (row.level or 0) == 0]
+    assert same_level == sorted(same_level)
+
+
+def test_the_level_chart_draws_each_level_in_its_badges_colour(people: Any, as_person: Any) -> None:
+    from crisis.dashboard_views import LEVEL_COLOURS
+
+    data = build(people)
+    chart = as_person("sara").get(_url(data.crisis)).context["level_chart"]
+    colours = [line["colour"] for line in chart["lines"]]
+    assert colours == [LEVEL_COLOURS[n] for n in (1, 2, 3, 4)]
+    # Green, amber, red as the badges: success, warning, danger.
+    assert colours[0] == "#2e6b30" and colours[2] == "#b3261e"
+
+
+def test_the_action_card_names_its_level_once(people: Any, as_person: Any) -> None:
+    data = build(people)
+    page = as_person("sara").get(_url(data.crisis)).content.decode()
+    card = page[page.index('id="action-card"') :]
+    heading = card[: card.index("</h3>")]
+    assert heading.count("Alvorlig press") + heading.count("alvorlig press") <= 1
+
+
+def test_a_stood_down_crisis_takes_no_declared_level(people: Any, as_person: Any) -> None:
+    data = build(people)
+    Crisis.objects.filter(pk=data.crisis.pk).update(status=Crisis.Status.STOOD_DOWN)
+    data.crisis.refresh_from_db()
+    client = as_person("sara")
+    page = client.get(_url(data.crisis))
+    assert page.context["declare_form"] is None
+    assert b'id="declare-heading"' not in page.content
+    response = client.post(
+        _url(data.crisis, "situasjon/niva/"),
+        {"period": data.p2.isoformat(), "level": "4", "reason": "For sent"},
+    )
+    assert response.status_code == 302
+    assert not PartnershipLevel.objects.filter(crisis=data.crisis).exists()
+    with pytest.raises(ValidationError):
+        services.declare_partnership_level(data.crisis, data.p2, level=2, reason="x", by=None)

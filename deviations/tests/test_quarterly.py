@@ -30,7 +30,7 @@ def test_the_paper_holds_the_figures_the_trend_and_the_overdue_deviations(
 ) -> None:
     with translation.override("en"):
         text = quarterly.paper(hnt, 2025, 2, today=datetime.date(2025, 7, 15))
-    assert text["title"].endswith("2025 Q2")
+    assert text["title"].endswith("2025 Q2")  # in English, as asked
     background = text["background"]
     # Q2 2025: 4, 5, 6 reported; 4 and 6 answered, both in time.
     assert "Reported                      3" in background

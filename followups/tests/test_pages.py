@@ -237,7 +237,9 @@ def test_a_coordinator_reports_progress_on_her_partys_follow_up(
     lena = as_person("lena")
     page = lena.get(url)
     assert page.context["log_form"] is not None
-    assert page.context["status_forms"] == []  # she reports; the secretariat decides status
+    # She starts and finishes her party's follow-up; cancelling and reopening
+    # are the secretariat's (followups.services.RESPONSIBLE_STEPS).
+    assert [form.target for form in page.context["status_forms"]] == ["in_progress", "done"]
     response = lena.post(
         url + "logg/", {"text": "Utkast sendt på høring", "progress": "40", "date": ""}
     )
@@ -249,6 +251,18 @@ def test_a_coordinator_reports_progress_on_her_partys_follow_up(
     assert "Utkast sendt på høring" in page
     # Others who may see it but not report get no form.
     assert as_person("nils").get(url).context["log_form"] is None
+    assert as_person("nils").get(url).context["status_forms"] == []
+    cancel = lena.post(url + "status/", {"status": "cancelled", "version": "1", "comment": ""})
+    assert cancel.status_code == 403
+    levanger_followup.refresh_from_db()
+    done = lena.post(
+        url + "status/",
+        {"status": "done", "version": str(levanger_followup.version), "comment": "Ferdig"},
+    )
+    assert done.status_code == 302
+    levanger_followup.refresh_from_db()
+    assert levanger_followup.status == FollowUp.Status.DONE
+    assert [f.target for f in lena.get(url).context["status_forms"]] == []  # reopening: secretariat
 
 
 def test_the_secretariat_changes_the_status_with_a_comment(

@@ -42,6 +42,7 @@ REPORT_LEVANGER_403 = {"nils": 403, "hanne": 403, "stine": 403, "siri": 403, "ka
 
 LOG = {"text": "Møte holdt med fastlegene", "progress": "20"}
 START = {"status": "in_progress", "version": "0", "comment": ""}
+CANCEL = {"status": "cancelled", "version": "0", "comment": ""}
 EMPTY: dict[str, str] = {}
 
 CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
@@ -58,7 +59,15 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
         LOG,
         _expect(302, overrides=REPORT_LEVANGER_403),
     ),
-    ("POST", "/hnt/intern/oppfolging/{lev}/status/", START, _expect(302, overrides=MANAGE_403)),
+    # The responsible coordinator starts and finishes her party's follow-up.
+    (
+        "POST",
+        "/hnt/intern/oppfolging/{lev}/status/",
+        START,
+        _expect(302, overrides={**MANAGE_403, "lena": 302}),
+    ),
+    # Cancelling stays with the secretariat.
+    ("POST", "/hnt/intern/oppfolging/{lev}/status/", CANCEL, _expect(302, overrides=MANAGE_403)),
     # Writes are POST only, for everyone.
     ("GET", "/hnt/intern/oppfolging/{lev}/logg/", EMPTY, dict.fromkeys(PEOPLE, 405)),
     ("GET", "/hnt/intern/oppfolging/{lev}/status/", EMPTY, dict.fromkeys(PEOPLE, 405)),

@@ -73,6 +73,34 @@ def test_the_secretariat_invites_a_person_who_then_joins(as_person: Any, people:
     assert newcomer.get("/hnt/intern/").status_code == 200
 
 
+def test_a_person_whose_account_was_closed_can_be_invited_back(as_person: Any, people: Any) -> None:
+    """The retention rules close the log-in of people whose roles all ended;
+    invited again, they join as a newcomer would, with a new password."""
+    from accounts.models import User
+
+    former = User.objects.create_user(
+        email="kari@levanger.example", password=None, full_name="Kari Tidligere"
+    )
+    User.objects.filter(pk=former.pk).update(is_active=False)
+    _invite(as_person("sara"))
+    link = _link_from_mail(mail.outbox[0])
+    newcomer = Client()
+    assert newcomer.get(link).status_code == 200  # the form, not "log in first"
+    joined = newcomer.post(
+        link,
+        {
+            "full_name": "Kari Nyansatt",
+            "password1": "langt-og-trygt-pass-1",
+            "password2": "langt-og-trygt-pass-1",
+        },
+    )
+    assert joined.status_code == 302
+    former.refresh_from_db()
+    assert former.is_active and former.check_password("langt-og-trygt-pass-1")
+    assert User.objects.filter(email="kari@levanger.example").count() == 1
+    assert newcomer.get("/hnt/intern/").status_code == 200
+
+
 def test_a_double_submit_creates_one_invitation(as_person: Any, people: Any) -> None:
     sara = as_person("sara")
     _invite(sara)

@@ -101,6 +101,22 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
         },
     ),
     ("GET", "/hnt/intern/personer/", _expect(200, overrides=VIEW_PEOPLE_403)),
+    ("GET", "/hnt/intern/personer/?kind=seat&council=asu", _expect(200, overrides=VIEW_PEOPLE_403)),
+    # The export has the list's rule: 404 outside, 403 without VIEW_PEOPLE.
+    ("GET", "/hnt/intern/personer/eksport.xlsx", _expect(200, overrides=VIEW_PEOPLE_403)),
+    (
+        "GET",
+        "/stolav/intern/personer/eksport.xlsx",
+        {
+            **dict.fromkeys(PEOPLE, 404),
+            "anon": 302,
+            "siri": 200,
+            "kai": 200,
+            "tor": 200,
+            "petter": 200,
+            "stine": 403,  # an observer there too: no VIEW_PEOPLE
+        },
+    ),
     ("GET", "/hnt/intern/personer/inviter/", _expect(200, overrides=MANAGE_403)),
     ("GET", "/hnt/intern/parter/", _expect(200, overrides=VIEW_PEOPLE_403)),
     ("GET", "/hnt/intern/parter/{levanger}/", _expect(200, overrides=VIEW_PEOPLE_403)),

@@ -23,8 +23,14 @@ PINNED = {
     # + organisations of the person, whether they let all members report deviations,
     #   and the secretariat's work queue (11, itemised in test_workqueue.py)
     "/hnt/intern/": BASE + 2 + 11,
-    # + memberships with person and organisation, open invitations, organisations (filter)
-    "/hnt/intern/personer/": BASE + 3,
+    # + the register (partnerships/register.py): participations with their
+    #   organisations, partnership roles with person, memberships with person;
+    #   councils/register.py: councils (filter), seats with person, council and
+    #   constituency; + open invitations
+    "/hnt/intern/personer/": BASE + 6,
+    "/hnt/intern/personer/?kind=seat&council=asu&q=a": BASE + 6,
+    # + the register's five queries, no invitations
+    "/hnt/intern/personer/eksport.xlsx": BASE + 5,
     # + participations with organisation and region, member counts
     "/hnt/intern/parter/": BASE + 2,
     # + organisation with contact, members, history of organisation and of contact
@@ -50,14 +56,23 @@ def _urls(people: Any) -> dict[str, str]:
 
 
 def _grow(people: Any) -> None:
-    """More people, invitations and history in Levanger."""
+    """More people, invitations, roles, seats and history in Levanger."""
+    from councils.models import Council
+    from councils.services import appoint
     from partnerships.models import Partnership
+    from partnerships.services import grant_partnership_role
 
     levanger = Organisation.objects.get(municipality_number="5037")
     hnt = Partnership.objects.get(slug="hnt")
+    asu = Council.objects.get(partnership=hnt, slug="asu")
     for i in range(6):
         user = User.objects.create_user(email=f"p{i}@levanger.example", full_name=f"Person {i}")
         Membership.objects.create(user=user, organisation=levanger, role="member")
+        grant_partnership_role(hnt, user, "administrator")
+        appoint(asu, person=user, role="deputy", on_behalf_of_organisation=levanger)
+        # A seat holder who never logs in.
+        seat_only = User.objects.create_user(email=f"s{i}@levanger.example", full_name=f"Sete {i}")
+        appoint(asu, person=seat_only, role="member", on_behalf_of_organisation=levanger)
         invite(
             partnership=hnt,
             organisation=levanger,

@@ -75,6 +75,11 @@ def test_the_secretariat_prepares_a_meeting_that_the_public_can_read(
     v.check_accessibility()
     v.page.get_by_role("button", name=re.compile("Innkalling publisert")).click()
     v.page.wait_for_load_state()
+    # One more click, naming who is told, before the council is e-mailed.
+    assert meeting.__class__.objects.get(pk=meeting.pk).status == "planned"
+    v.check_accessibility()
+    v.page.get_by_role("button", name="Publiser og gi beskjed til rådet").click()
+    v.page.wait_for_load_state()
     meeting.refresh_from_db()
     assert meeting.status == "notice_published"
     v.check_accessibility()

@@ -1,0 +1,89 @@
+"""The account, its second factors, sessions and failed log-ins, for the
+person's download (see :mod:`core.personal_data`). Four queries: the
+authenticator apps, the recovery codes (counted in the database), the
+sessions and the failed log-ins (the account row itself is the person)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import LoginFailure, RecoveryCodeDevice, UserSession
+from core.personal_data import Section, source, when
+
+
+@source
+def account(user: Any) -> Iterator[Section]:
+    yield Section(
+        "accounts.account",
+        _("Your account"),
+        [
+            {
+                "email": user.email,
+                "full_name": user.full_name,
+                "job_title": user.title,
+                "phone": user.phone,
+                "active": user.is_active,
+                "joined": when(user.date_joined),
+                "last_login": when(user.last_login),
+                "django_admin_access": user.is_staff,
+                "superuser": user.is_superuser,
+            }
+        ],
+        _("Your password is stored only as a salted hash, which is not included."),
+    )
+    apps = TOTPDevice.objects.filter(user=user).order_by("pk")
+    recovery = RecoveryCodeDevice.objects.filter(user=user).annotate(
+        total=Count("codes"), unused=Count("codes", filter=Q(codes__used_at__isnull=True))
+    )
+    yield Section(
+        "accounts.second_factor",
+        _("Two-factor authentication"),
+        [
+            {
+                "kind": "authenticator app",
+                "name": device.name,
+                "confirmed": device.confirmed,
+                "created": when(device.created_at),
+                "last_used": when(device.last_used_at),
+            }
+            for device in apps
+        ]
+        + [
+            {"kind": "recovery codes", "codes": device.total, "unused": device.unused}
+            for device in recovery
+        ],
+        _(
+            "The authenticator app's secret key and the recovery codes (as digests) are "
+            "stored but not included: with them anyone could log in as you."
+        ),
+    )
+    yield Section(
+        "accounts.sessions",
+        _("Log-ins (sessions)"),
+        [
+            {
+                "started": when(login.created),
+                "ip_address": login.ip_address,
+                "browser": login.user_agent,
+                "second_factor": login.second_factor,
+            }
+            for login in UserSession.objects.filter(user=user).order_by("created", "pk")
+        ],
+        _("Records of sessions that have ended are deleted every day."),
+    )
+    yield Section(
+        "accounts.failed_logins",
+        _("Failed log-in attempts with your e-mail address"),
+        [
+            {"time": when(failure.created), "kind": failure.kind, "ip_address": failure.ip_address}
+            for failure in LoginFailure.objects.filter(email=user.email.lower()).order_by(
+                "created", "pk"
+            )
+        ],
+        _("Kept only for the cool-off window of the log-in throttle."),
+    )
