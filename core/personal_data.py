@@ -30,9 +30,10 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.registry import Registry
 
 
 @dataclass
@@ -53,31 +54,19 @@ class Section:
 
 Source = Callable[[Any], Iterable[Section]]
 
-_SOURCES: list[Source] = []
-_discovered = False
+_SOURCES: Registry[Source] = Registry("personal_data")
 
 
 def source(function: Source) -> Source:
     """Register a source (used as a decorator in an app's ``personal_data.py``)."""
-    if function not in _SOURCES:
-        _SOURCES.append(function)
-    return function
-
-
-def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("personal_data")
-        # The audit trail last: it is about everything above.
-        _SOURCES.remove(audit_trail)
-        _SOURCES.append(audit_trail)
-        _discovered = True
+    return _SOURCES.add(function)
 
 
 def collect(user: Any) -> list[Section]:
     """Every section about ``user``, in the order of the apps."""
-    _discover()
-    return [section for function in _SOURCES for section in function(user)]
+    # The audit trail last: it is about everything above.
+    sources = [f for f in _SOURCES.items() if f is not audit_trail] + [audit_trail]
+    return [section for function in sources for section in function(user)]
 
 
 def document(user: Any, sections: list[Section], now: datetime.datetime | None = None) -> dict:

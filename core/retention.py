@@ -50,7 +50,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
+
+from core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -87,9 +88,8 @@ class Outcome:
     cutoff: datetime.datetime | None
 
 
-_RULES: list[Rule] = []
-_ROLE_TABLES: list[tuple[type[models.Model], str]] = []
-_discovered = False
+_RULES: Registry[Rule] = Registry("retention", same=lambda a, b: a.key == b.key)
+_ROLE_TABLES: Registry[tuple[type[models.Model], str]] = Registry("retention")
 
 
 def rule(
@@ -99,8 +99,7 @@ def rule(
     returns how many rows it removed or emptied, or would in a dry run."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        if all(existing.key != key for existing in _RULES):
-            _RULES.append(Rule(key, description, setting, function))
+        _RULES.add(Rule(key, description, setting, function))
         return function
 
     return register
@@ -109,25 +108,15 @@ def rule(
 def role_table(model: type[models.Model], person_field: str) -> None:
     """Register a model whose rows give a person a role for a period
     (``valid_from``, and ``valid_to``: the first day it no longer holds)."""
-    if (model, person_field) not in _ROLE_TABLES:
-        _ROLE_TABLES.append((model, person_field))
-
-
-def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("retention")
-        _discovered = True
+    _ROLE_TABLES.add((model, person_field))
 
 
 def rules() -> list[Rule]:
-    _discover()
-    return list(_RULES)
+    return _RULES.items()
 
 
 def role_tables() -> list[tuple[type[models.Model], str]]:
-    _discover()
-    return list(_ROLE_TABLES)
+    return _ROLE_TABLES.items()
 
 
 def apply_all(now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[Outcome]:

@@ -33,3 +33,25 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     yield "\ufeff"
     for row in rows:
         yield writer.writerow(row)
+
+
+def xlsx_workbook(title: str, rows: Iterable[Iterable[Any]]) -> bytes:
+    """The rows as an Excel workbook of one sheet; every cell is stored as
+    text, so nothing in it is ever a formula, whatever it starts with."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -10,14 +10,13 @@ separator for Norwegian Excel); both read the rows with one query.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import csv_lines, safe_cell
+from core.spreadsheets import csv_lines, safe_cell, xlsx_workbook
 from deviations.models import SECTION_6_2_POINTS, Deviation
 
 CHUNK = 2000
@@ -107,18 +106,4 @@ def csv_chunks(deviations: QuerySet[Deviation]) -> Iterator[str]:
 
 def xlsx_bytes(deviations: QuerySet[Deviation]) -> bytes:
     """The same rows as a workbook; every cell is stored as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Deviations")[:31])
-    for row in rows(deviations):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook(str(_("Deviations")), rows(deviations))

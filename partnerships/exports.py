@@ -9,12 +9,11 @@ injection; :func:`core.spreadsheets.safe_cell`). No query of its own.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-from core.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell, xlsx_workbook
 from partnerships.register import Entry, Kind
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,18 +36,4 @@ def rows(entries: list[Entry], kinds: list[Kind]) -> Iterator[list[str]]:
 
 
 def xlsx_bytes(entries: list[Entry], kinds: list[Kind]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("People")[:31])
-    for row in rows(entries, kinds):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook(str(_("People")), rows(entries, kinds))

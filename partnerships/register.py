@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.registry import Registry
 from partnerships.capabilities import ROLE_LABELS, Capability, Role
 from partnerships.models import Membership, Organisation, Participation, PartnershipRole
 
@@ -92,22 +92,12 @@ class Context:
 
 Source = Callable[[Context], Iterable[Contribution]]
 
-_SOURCES: list[Source] = []
-_discovered = False
+_SOURCES: Registry[Source] = Registry("register")
 
 
 def source(function: Source) -> Source:
     """Register a source (used as a decorator in an app's ``register.py``)."""
-    if function not in _SOURCES:
-        _SOURCES.append(function)
-    return function
-
-
-def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("register")
-        _discovered = True
+    return _SOURCES.add(function)
 
 
 @dataclass
@@ -167,7 +157,6 @@ class Register:
 
 def collect(access: PartnershipAccess, today: datetime.date | None = None) -> Register:
     """Everyone holding a role in the partnership on ``today`` (default: today)."""
-    _discover()
     today = today or timezone.localdate()
     organisations: dict[int, Organisation] = {}
     for participation in (
@@ -183,7 +172,7 @@ def collect(access: PartnershipAccess, today: datetime.date | None = None) -> Re
     kinds: list[Kind] = []
     bodies: list[tuple[str, str]] = []
     people: dict[int, Entry] = {}
-    for function in _SOURCES:
+    for function in _SOURCES.items():
         for contribution in function(context):
             if contribution.kind not in kinds:
                 kinds.append(contribution.kind)

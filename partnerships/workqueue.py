@@ -26,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
+
+from core.registry import Registry
 
 if TYPE_CHECKING:
     from partnerships.access import PartnershipAccess
@@ -80,22 +81,12 @@ class Context:
 
 Source = Callable[[Context], Iterable[Line | Group]]
 
-_SOURCES: list[Source] = []
-_discovered = False
+_SOURCES: Registry[Source] = Registry("workqueue")
 
 
 def source(function: Source) -> Source:
     """Register a source (used as a decorator in an app's ``workqueue.py``)."""
-    if function not in _SOURCES:
-        _SOURCES.append(function)
-    return function
-
-
-def _discover() -> None:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("workqueue")
-        _discovered = True
+    return _SOURCES.add(function)
 
 
 @dataclass
@@ -122,11 +113,10 @@ def collect(
     access: PartnershipAccess, user: Any, now: datetime.datetime | None = None
 ) -> WorkQueue:
     """The person's work queue in the partnership."""
-    _discover()
     now = now or timezone.now()
     context = Context(access=access, user=user, today=timezone.localdate(now), now=now)
     queue = WorkQueue(today=context.today)
-    for function in _SOURCES:
+    for function in _SOURCES.items():
         for item in function(context):
             lines = item.lines if isinstance(item, Group) else [item]
             for line in lines:
