@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 
 from core.validators import validate_no_identity_number, validate_plausible_date
 
@@ -76,3 +76,20 @@ def rebind_after_conflict[F: forms.BaseForm](
     fresh.is_valid()
     fresh.add_error(None, str(conflict))
     return fresh
+
+
+def invalid_filter_response(form: forms.BaseForm) -> HttpResponseBadRequest:
+    """A 400 in plain text for a download whose filter is not valid (an
+    export link edited by hand): each field's label with what is wrong."""
+    from django.utils.translation import gettext as _
+
+    problems = "\n".join(
+        f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
+        if name in form.fields
+        else " ".join(str(e) for e in errors)
+        for name, errors in form.errors.items()
+    )
+    return HttpResponseBadRequest(
+        _("The filter is not valid.") + "\n" + problems,
+        content_type="text/plain; charset=utf-8",
+    )

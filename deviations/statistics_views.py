@@ -18,7 +18,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
@@ -29,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from core.forms import GuardedForm
+from core.forms import GuardedForm, invalid_filter_response
 from councils.models import Council
 from deviations import exports, quarterly, statistics
 from deviations.access import handling_organisation_ids, visible_deviations
@@ -190,16 +189,7 @@ def _export_rows(request: HttpRequest) -> QuerySet[Deviation] | HttpResponse:
     seen = _seen(access)
     form = DeviationFilterForm(request.GET, partnership=access.partnership)
     if not form.is_valid():
-        problems = "\n".join(
-            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            if name in form.fields
-            else " ".join(str(e) for e in errors)
-            for name, errors in form.errors.items()
-        )
-        return HttpResponseBadRequest(
-            _("The filter is not valid.") + "\n" + problems,
-            content_type="text/plain; charset=utf-8",
-        )
+        return invalid_filter_response(form)
     return form.apply(
         seen, access=access, own=handling_organisation_ids(access), today=timezone.localdate()
     )

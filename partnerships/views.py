@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
-from core.forms import rebind_after_conflict
+from core.forms import invalid_filter_response, rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
 from partnerships import exports, register, services, workqueue
 from partnerships.access import (
@@ -156,16 +156,7 @@ def people_export(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     found = register.collect(access)
     form = PeopleFilterForm(request.GET, register=found)
     if not form.is_valid():
-        problems = "\n".join(
-            f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-            if name in form.fields
-            else " ".join(str(e) for e in errors)
-            for name, errors in form.errors.items()
-        )
-        return HttpResponseBadRequest(
-            _("The filter is not valid.") + "\n" + problems,
-            content_type="text/plain; charset=utf-8",
-        )
+        return invalid_filter_response(form)
     response = HttpResponse(
         exports.xlsx_bytes(form.entries(), found.kinds), content_type=exports.CONTENT_TYPE
     )
