@@ -18,6 +18,7 @@ urlpatterns = [
     path("tofaktor/gjenoppretting/", views.recovery_login, name="recovery_login"),
     path("tofaktor/koder/", views.recovery_codes, name="recovery_codes"),
     path("okter/", views.sessions_view, name="sessions"),
+    path("okt/forleng/", views.session_extend, name="session_extend"),
     path("mine-data/", views.my_data, name="my_data"),
     # Ends in .json: a download, which the browser sweep does not open as a page.
     path("mine-data/samspill-mine-data.json", views.my_data_download, name="my_data_download"),

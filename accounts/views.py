@@ -356,6 +356,18 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:index")
 
 
+@require_POST
+@never_cache
+def session_extend(request: HttpRequest) -> HttpResponse:
+    """ "Stay logged in" in the warning before an idle log-out (WCAG 2.2.1).
+    Every request saves the session anew (``SESSION_SAVE_EVERY_REQUEST``),
+    so this one only has to say whether there still is a session: 204, or
+    401 when it has already ended."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    return HttpResponse(status=204)
+
+
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """Where a log-in lands: the person's work queue in their partnership, or,

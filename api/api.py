@@ -122,6 +122,8 @@ class OrganisationOut(Schema):
 
 class PartnershipDetailOut(PartnershipOut):
     about: str
+    # The language the partnership writes its texts in (BCP 47: nb or nn).
+    language: str
     population_year: int | None
     organisations: list[OrganisationOut]
 
@@ -166,6 +168,7 @@ def get_partnership(request: HttpRequest, slug: str) -> dict[str, object]:
         "slug": partnership.slug,
         "name": partnership.name,
         "about": partnership.about,
+        "language": partnership.content_language,
         "population_year": structure.population_year,
         "organisations": [
             {
@@ -281,7 +284,7 @@ def search(
                     "title": h.title,
                     "number": h.number,
                     "date": h.date,
-                    "snippet": h.snippet,
+                    "snippet": h.summary,  # minutes: "council · status"
                     "url": h.url,
                     "public_title_only": h.public_title_only,
                 }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from core.guard import check_instance
 from core.models import VersionedModel
+from core.own import Own
 
 
 def error_text(error: Exception) -> str:
@@ -189,6 +190,8 @@ def _display(
     field = _field(model, name)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(text, text))
+    if isinstance(field, (models.CharField, models.TextField)):
+        return Own(text)  # what the partnership wrote
     return _when(field, text) if field is not None else text
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Visibility
+from core.own import Own
 from councils import services
 from councils.documents import attachment_response, render_pdf
 from councils.models import Appointment, Case, CaseAttachment, Council, Meeting, Treatment
@@ -91,7 +92,7 @@ def council_page(request: HttpRequest, partnership_slug: str, council_slug: str)
                     _("Councils and meetings"),
                     reverse("public_councils:list", args=[partnership_slug]),
                 ),
-                (council.name, None),
+                (Own(council.name), None),
             ),
         },
     )
@@ -127,7 +128,7 @@ def meeting_page(
                     reverse("public_councils:list", args=[partnership_slug]),
                 ),
                 (
-                    council.name,
+                    Own(council.name),
                     reverse("public_councils:council", args=[partnership_slug, council.slug]),
                 ),
                 (str(meeting), None),
@@ -195,7 +196,7 @@ def minutes_page(
                     reverse("public_councils:list", args=[partnership_slug]),
                 ),
                 (
-                    council.name,
+                    Own(council.name),
                     reverse("public_councils:council", args=[partnership_slug, council.slug]),
                 ),
                 (

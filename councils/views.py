@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core import richtext
 from core.forms import rebind_after_conflict
+from core.own import Own
 from core.services import EditConflict, HistoryEntry, error_text, history_for
 from councils import case_templates, notices, services
 from councils.access import (
@@ -163,7 +164,7 @@ def council_detail(request: HttpRequest, partnership_slug: str, council_slug: st
             "can_manage": can_manage,
             "representation_overview": can_manage
             or any(a.person_id == request.user.pk for a in current),
-            "breadcrumbs": _crumbs(request, (council.name, None)),
+            "breadcrumbs": _crumbs(request, (Own(council.name), None)),
         },
     )
 
@@ -208,7 +209,10 @@ def plan_meeting(request: HttpRequest, partnership_slug: str, council_slug: str)
             "council": council,
             "breadcrumbs": _crumbs(
                 request,
-                (council.name, reverse("councils:council", args=[partnership_slug, council.slug])),
+                (
+                    Own(council.name),
+                    reverse("councils:council", args=[partnership_slug, council.slug]),
+                ),
                 (_("Plan a meeting"), None),
             ),
         },
@@ -277,10 +281,10 @@ def meeting_detail(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             "breadcrumbs": _crumbs(
                 request,
                 (
-                    meeting.council.name,
+                    Own(meeting.council.name),
                     reverse("councils:council", args=[partnership_slug, meeting.council.slug]),
                 ),
-                (str(meeting), None),
+                (Own(meeting), None),
             ),
         },
     )
@@ -341,10 +345,10 @@ def meeting_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "breadcrumbs": _crumbs(
                 request,
                 (
-                    meeting.council.name,
+                    Own(meeting.council.name),
                     reverse("councils:council", args=[partnership_slug, meeting.council.slug]),
                 ),
-                (str(meeting), meeting_url),
+                (Own(meeting), meeting_url),
                 (_("Change"), None),
             ),
         },
@@ -389,10 +393,10 @@ def _confirm_publishing(request: HttpRequest, meeting: Meeting) -> HttpResponse:
             "breadcrumbs": _crumbs(
                 request,
                 (
-                    meeting.council.name,
+                    Own(meeting.council.name),
                     reverse("councils:council", args=[slug, meeting.council.slug]),
                 ),
-                (str(meeting), reverse("councils:meeting", args=[slug, meeting.pk])),
+                (Own(meeting), reverse("councils:meeting", args=[slug, meeting.pk])),
                 (_("Publish the notice"), None),
             ),
         },
@@ -589,7 +593,7 @@ def _readable(history: list[HistoryEntry]) -> list[HistoryEntry]:
     }
 
     def text(value: str) -> str:
-        return richtext.text_of(value) or value
+        return Own(richtext.text_of(value) or value) if isinstance(value, Own) else value
 
     return [
         dataclasses.replace(
@@ -747,7 +751,7 @@ def attendance(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
             "choices": ATTENDANCE_CHOICES,
             "breadcrumbs": _crumbs(
                 request,
-                (str(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
+                (Own(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
                 (_("Attendance"), None),
             ),
         },
@@ -847,7 +851,7 @@ def decision(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
             "breadcrumbs": _crumbs(
                 request,
                 (
-                    str(treatment.meeting),
+                    Own(treatment.meeting),
                     reverse("councils:meeting", args=[partnership_slug, treatment.meeting_id]),
                 ),
                 (_("Decision"), None),
@@ -901,7 +905,7 @@ def minutes(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespons
             "form": form,
             "breadcrumbs": _crumbs(
                 request,
-                (str(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
+                (Own(meeting), reverse("councils:meeting", args=[partnership_slug, meeting.pk])),
                 (_("Minutes"), None),
             ),
         },

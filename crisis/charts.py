@@ -62,11 +62,14 @@ def line_chart(
     periods: Sequence[Any] = (),
     minimum_top: float = 0,
     extra: Sequence[Line] = (),
+    subject: str = "",
 ) -> dict[str, Any]:
     """What the template needs to draw ``lines`` over the periods named by
     ``labels`` (oldest first), and its table: one row per period, one column
     per line, then the ``extra`` columns (in the table only). A missing
-    figure breaks the line and shows as – in the table."""
+    figure breaks the line and shows as – in the table. ``subject`` is the
+    partnership's own words the title starts with (an indicator's name), for
+    the template to mark with their language."""
     count = len(labels)
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
@@ -133,6 +136,7 @@ def line_chart(
     return {
         "id": f"chart-{key}",
         "title": title,
+        "subject": subject,
         "width": WIDTH,
         "height": HEIGHT + legend_height,
         "left": LEFT,

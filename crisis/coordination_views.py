@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import rebind_after_conflict
+from core.own import Own
 from core.services import EditConflict, error_text
 from crisis import coordination, periods, services
 from crisis.access import get_crisis, reporting_organisation_ids
@@ -50,7 +51,7 @@ def _crumbs(request: HttpRequest, crisis: Crisis, *extra: Crumb) -> list[Crumb]:
     slug = request_access(request).partnership.slug
     crumbs = [
         (_("Crisis preparedness"), _link("crisis:index", slug)),
-        (crisis.name, _link("crisis:crisis", slug, crisis.pk)),
+        (Own(crisis.name), _link("crisis:crisis", slug, crisis.pk)),
     ]
     return staff_crumbs(request, *[c for c in crumbs if c[1]], *extra)
 

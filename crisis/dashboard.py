@@ -233,6 +233,7 @@ class Trend:
     periods: list[datetime.date]
     labels: list[str]
     series: list[Series]
+    subject: str = ""  # the indicator's name the title starts with
 
 
 @dataclass
@@ -722,6 +723,7 @@ def _trends(
                 periods=trend_periods,
                 labels=labels,
                 series=series,
+                subject=indicator.name,
             )
         )
     return trends
@@ -779,6 +781,7 @@ def _region_trend(
         periods=trend_periods,
         labels=labels,
         series=series,
+        subject=column.name,
     )
 
 

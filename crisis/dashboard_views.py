@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import GuardedForm
+from core.own import Own
 from core.services import error_text
 from crisis import charts, dashboard, periods, services
 from crisis.access import get_crisis, reporting_organisation_ids
@@ -118,7 +119,7 @@ def _crumbs(request: HttpRequest, crisis: Crisis, *extra: Crumb) -> list[Crumb]:
     return staff_crumbs(
         request,
         (_("Crisis preparedness"), _url_or_none("crisis:index", slug)),
-        (crisis.name, _url_or_none("crisis:crisis", slug, crisis.pk)),
+        (Own(crisis.name), _url_or_none("crisis:crisis", slug, crisis.pk)),
         *extra,
     )
 
@@ -170,6 +171,7 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
             unit=trend.unit,
             periods=trend.periods,
             minimum_top=100 if trend.unit == "%" else 0,
+            subject=trend.subject,
         )
         for trend in picture.trends
     ]
@@ -183,6 +185,7 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
             unit=region.unit,
             periods=region.periods,
             minimum_top=100 if region.unit == "%" else 0,
+            subject=region.subject,
         )
         if region
         else None

@@ -39,6 +39,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.own import Own
 from crisis import services
 from crisis.catalogue import ensure_covid_form
 from crisis.models import (
@@ -439,7 +440,7 @@ def _indicator_page(
         "indicator": indicator,
         "rule": latest_rule(access.partnership),
         "breadcrumbs": _crumbs(
-            request, (indicator.name if indicator else _("New indicator"), None)
+            request, (Own(indicator.name) if indicator else _("New indicator"), None)
         ),
     }
     if indicator is not None:
@@ -549,7 +550,7 @@ def _form_page(
         "form": form,
         "report_form": report_form,
         "breadcrumbs": _crumbs(
-            request, (report_form.name if report_form else _("New report form"), None)
+            request, (Own(report_form.name) if report_form else _("New report form"), None)
         ),
     }
     if report_form is not None:
@@ -714,8 +715,11 @@ def line_edit(request: HttpRequest, partnership_slug: str, pk: int, line_pk: int
             "report_form": report_form,
             "breadcrumbs": _crumbs(
                 request,
-                (report_form.name, reverse("crisis:settings_form", args=[partnership_slug, pk])),
-                (line.indicator.name, None),
+                (
+                    Own(report_form.name),
+                    reverse("crisis:settings_form", args=[partnership_slug, pk]),
+                ),
+                (Own(line.indicator.name), None),
             ),
         },
         status=status,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.forms import rebind_after_conflict
+from core.own import Own
 from core.services import EditConflict, error_text
 from crisis import periods, services
 from crisis.access import can_read_report, get_crisis, reporting_organisation_ids, require_viewer
@@ -82,7 +83,9 @@ def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
 
 def _crisis_crumbs(request: HttpRequest, crisis: Crisis, *extra: Crumb) -> list[Crumb]:
     slug = request_access(request).partnership.slug
-    return _crumbs(request, (crisis.name, reverse("crisis:crisis", args=[slug, crisis.pk])), *extra)
+    return _crumbs(
+        request, (Own(crisis.name), reverse("crisis:crisis", args=[slug, crisis.pk])), *extra
+    )
 
 
 def _add_errors(form: Any, error: ValidationError, names: dict[str, str] | None = None) -> None:
@@ -249,7 +252,7 @@ def crisis_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
             "parties": [(organisation, history[organisation.pk]) for organisation in mine],
             "can_manage": access.can(Capability.MANAGE_CRISIS),
             "active": crisis.status == Crisis.Status.ACTIVE,
-            "breadcrumbs": _crumbs(request, (crisis.name, None)),
+            "breadcrumbs": _crumbs(request, (Own(crisis.name), None)),
         },
     )
 

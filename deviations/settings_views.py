@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import GuardedModelForm
+from core.own import Own
 from deviations import services
 from deviations.models import Deviation, DeviationCategory, DeviationConfig, Guideline
 from partnerships.access import PartnershipAccess, request_access
@@ -412,7 +413,7 @@ def edit(request: HttpRequest, partnership_slug: str, kind: str, pk: int) -> Htt
             "kind": kind,
             "item": spec.model._default_manager.get(pk=item.pk) if status != 200 else item,
             "used": used,
-            "breadcrumbs": _crumbs(request, (label, None)),
+            "breadcrumbs": _crumbs(request, (Own(label), None)),
         },
         status=status,
     )

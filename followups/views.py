@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.forms import rebind_after_conflict
+from core.own import Own
 from core.services import EditConflict, error_text, history_for
 from followups import services
 from followups.access import can_edit, can_report, followups_for, get_followup_for_user
@@ -212,7 +213,7 @@ def _detail(
             "status_forms": status_forms,
             "can_edit": editable,
             "history": history_for(followup) if access.can(Capability.VIEW_AUDIT) else None,
-            "breadcrumbs": _crumbs(request, (followup.title, None)),
+            "breadcrumbs": _crumbs(request, (Own(followup.title), None)),
         },
     )
 
@@ -261,7 +262,7 @@ def edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(
                 request,
                 (
-                    current.title if current else saved_title,
+                    Own(current.title if current else saved_title),
                     reverse("followups:detail", args=[partnership_slug, pk]),
                 ),
                 (_("Edit"), None),

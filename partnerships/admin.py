@@ -9,7 +9,7 @@ from partnerships import models
 
 @admin.register(models.Partnership)
 class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "slug", "is_demo"]
+    list_display = ["name", "slug", "content_language", "is_demo"]
 
 
 @admin.register(models.Organisation)

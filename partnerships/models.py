@@ -51,6 +51,16 @@ class Partnership(models.Model):
     secretariat_phone = models.CharField(_("secretariat phone"), max_length=40, blank=True)
     secretariat_address = models.CharField(_("secretariat address"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # The written language of what the partnership itself writes (case
+    # papers, decisions, mandates, deviations). Pages in another interface
+    # language mark those texts with it, so screen readers and spelling
+    # checkers read them as Norwegian (WCAG 3.1.2).
+    content_language = models.CharField(
+        _("language of the partnership's texts"),
+        max_length=5,
+        choices=[("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk"))],
+        default="nb",
+    )
 
     class Meta:
         verbose_name = _("partnership")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.forms import rebind_after_conflict
+from core.own import Own
 from core.services import EditConflict
 from councils.access import get_council, get_meeting, seat_council_ids
 from councils.models import Appointment, Case, Meeting
@@ -256,7 +257,7 @@ def meeting_overview(request: HttpRequest, partnership_slug: str, pk: int) -> Ht
             "rounds_may_open": services.rounds_may_open(meeting),
             "report_back_possible": services.report_back_possible(meeting),
             "my_seat_ids": [s.pk for s in seats if s.person_id == access.user_id],
-            "breadcrumbs": _crumbs(request, (str(meeting), None)),
+            "breadcrumbs": _crumbs(request, (Own(meeting), None)),
         },
     )
 
@@ -321,7 +322,7 @@ def open_round(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
             "agenda": services.shareable_agenda(meeting),
             "breadcrumbs": _crumbs(
                 request,
-                (str(meeting), reverse("representation:meeting", args=[partnership_slug, pk])),
+                (Own(meeting), reverse("representation:meeting", args=[partnership_slug, pk])),
                 (_("Ask for input"), None),
             ),
         },
@@ -505,7 +506,7 @@ def _report_page(
         crumbs = _crumbs(
             request,
             (_("Report-backs to me"), reverse("representation:reports", args=[slug])),
-            (str(meeting), None),
+            (Own(meeting), None),
         )
     return render(
         request,
@@ -577,6 +578,6 @@ def council_overview(
         {
             "council": council,
             "rows": services.council_overview(council, meetings),
-            "breadcrumbs": _crumbs(request, (council.name, None)),
+            "breadcrumbs": _crumbs(request, (Own(council.name), None)),
         },
     )

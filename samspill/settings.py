@@ -337,14 +337,6 @@ SAMSPILL_ACCESSIBILITY_UUSTATUS_URL = env_str("SAMSPILL_ACCESSIBILITY_UUSTATUS_U
 # replaces the default (its texts are shown as written, in every language).
 SAMSPILL_ACCESSIBILITY_DEVIATIONS: list[tuple[str, object]] = [
     (
-        "2.2.1",
-        _(
-            "A session ends after %(minutes)d minutes without activity, without a warning "
-            "and without a way to extend it. Text typed into a form that has not been sent "
-            "is then lost. Save along the way, or copy a long text before a break."
-        ),
-    ),
-    (
         "1.1.1, 1.3.1",
         _(
             "Attachments to case papers (PDF, Word and other documents) come from the "

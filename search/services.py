@@ -107,8 +107,16 @@ class Hit:
     url: str
     # An exempt case seen by its public title only (no paper text).
     public_title_only: bool = False
+    # Where it belongs, in the partnership's words (the council of minutes),
+    # shown before the snippet.
+    place: str = ""
     rank: float = 0.0
     sort_key: datetime.datetime | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def summary(self) -> str:
+        """The snippet with its place in front, as one line of plain text."""
+        return f"{self.place} · {self.snippet}" if self.place else self.snippet
 
     @property
     def kind_label(self) -> str:
@@ -464,7 +472,8 @@ def _minutes_hit(meeting: Meeting, p: str, access: PartnershipAccess | None) -> 
         title=str(meeting),
         number="",
         date=_local(meeting.starts_at),
-        snippet=f"{meeting.council.name} · {meeting.get_status_display()}",
+        snippet=meeting.get_status_display(),
+        place=meeting.council.name,
         url=url,
         rank=float(meeting.rank),  # type: ignore[attr-defined]
         sort_key=meeting.starts_at,

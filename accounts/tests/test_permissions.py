@@ -40,6 +40,9 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ),
     ("GET", "/konto/tofaktor/koder/", LOGGED_IN_200),
     ("GET", "/konto/okter/", LOGGED_IN_200),
+    # "Stay logged in" before an idle log-out: 204, or 401 with no session.
+    ("POST", "/konto/okt/forleng/", {**dict.fromkeys(PEOPLE, 204), "anon": 401}),
+    ("GET", "/konto/okt/forleng/", dict.fromkeys(PEOPLE, 405)),
     # What Samspill holds about the person: their own, nobody else's to ask for.
     ("GET", "/konto/mine-data/", LOGGED_IN_200),
     ("GET", "/konto/mine-data/samspill-mine-data.json", LOGGED_IN_200),

@@ -20,6 +20,7 @@ def test_the_openapi_schema_lists_the_endpoints(db: Any) -> None:
 
 def test_anyone_can_read_the_public_structure(people: Any) -> None:
     body = Client().get("/api/partnerships/hnt").json()
+    assert body["language"] == "nb"  # the language of its texts
     names = {o["name"] for o in body["organisations"]}
     assert "Levanger kommune" in names
     assert "Trondheim kommune" not in names

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms, template
 from django.forms import BoundField
 from django.forms.boundfield import BoundWidget
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -24,6 +25,58 @@ def number(value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return value
     return formats.number_format(value, force_grouping=True)
+
+
+def _own_language(context: template.Context) -> str:
+    """The language of the partnership's own texts when the page is in
+    another one; empty when they are the same or no partnership is shown."""
+    from django.utils.translation import get_language
+
+    partnership = context.get("partnership")
+    code = getattr(partnership, "content_language", "")
+    active = (get_language() or "").split("-")[0]
+    return code if code and code != active else ""
+
+
+@register.simple_tag(takes_context=True)
+def own_lang(context: template.Context) -> str:
+    """` lang="nb"` for an element that holds the partnership's own text
+    (a case paper, a mandate, a deviation) on a page in another language:
+    ``<div{% own_lang %}>{{ case.paper }}</div>``. WCAG 3.1.2."""
+    code = _own_language(context)
+    return format_html(' lang="{}"', code) if code else ""
+
+
+@register.simple_tag(takes_context=True)
+def own(context: template.Context, value: object) -> object:
+    """The partnership's own text inside running interface text, marked with
+    its language when the page is in another: ``{% own case.title %}``."""
+    if value is None or value == "":
+        return ""
+    code = _own_language(context)
+    if not code:
+        return conditional_escape(value if isinstance(value, str) else str(value))
+    return format_html('<span lang="{}">{}</span>', code, value)
+
+
+@register.simple_tag(takes_context=True)
+def own_part(context: template.Context, text: object, part: object) -> object:
+    """Interface text built around the partnership's own words (a chart
+    titled "<indicator> per region", a label "Comment: <indicator>"): those
+    words marked with their language, the rest as it is."""
+    text, part = str(text), str(part or "")
+    before, found, after = text.partition(part) if part else (text, "", "")
+    if not found:
+        return conditional_escape(text)
+    return format_html("{}{}{}", before, own(context, part), after)
+
+
+@register.filter
+def is_own(value: object) -> bool:
+    """Whether a label is the partnership's own text (``core.own.Own``)."""
+    from core.own import Own
+
+    return isinstance(value, Own)
 
 
 @register.simple_tag
