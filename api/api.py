@@ -296,3 +296,4 @@ def search(
 
 api.add_router("/deviations", "deviations.api.router")
 api.add_router("/crisis", "crisis.api.router")
+api.add_router("/agreements", "agreements.api.router")

@@ -101,7 +101,10 @@ def history_for(instance: models.Model) -> list[HistoryEntry]:
     names: dict[str, dict[str, str]] = {}
     for name, pks in related_ids.items():
         related = _field(model, name).related_model  # type: ignore[union-attr]
-        names[name] = {str(o.pk): str(o) for o in related._default_manager.filter(pk__in=pks)}
+        # A record the partnership names itself (an agreement, a council):
+        # its name is the partnership's text, marked with its language.
+        mark = Own if getattr(related, "names_are_own_text", False) else str
+        names[name] = {str(o.pk): mark(str(o)) for o in related._default_manager.filter(pk__in=pks)}
     return [
         HistoryEntry(
             timestamp=entry.timestamp,

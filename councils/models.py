@@ -34,6 +34,8 @@ def validate_council_slug(value: str) -> None:
 
 
 class Council(models.Model):
+    names_are_own_text = True  # core.services.history_for marks them
+
     class Kind(models.TextChoices):
         PSU = "psu", _("Political council (PSU)")
         ASU = "asu", _("Administrative council (ASU)")
@@ -146,6 +148,8 @@ class Appointment(models.Model):
 
 
 class Meeting(VersionedModel):
+    names_are_own_text = True  # core.services.history_for marks them
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         NOTICE_PUBLISHED = "notice_published", _("Notice published")
@@ -212,6 +216,8 @@ class Case(VersionedModel):
     ``paper_text`` for search and for the identity-number guard (which reads
     every free-text field, so a number hidden in markup is refused there too).
     """
+
+    names_are_own_text = True  # core.services.history_for marks them
 
     RICH_TEXT_FIELDS = ("background", "assessment", "proposed_decision")
 

@@ -68,6 +68,12 @@ class Capability(StrEnum):
     # Open and stand down crises, define indicators and forms, unlock reports,
     # keep the crisis log, declare the partnership level, generate agendas.
     MANAGE_CRISIS = "manage_crisis"
+    # Draft agreements and their versions, send them on, and record any
+    # party's ratification.
+    MANAGE_AGREEMENTS = "manage_agreements"
+    # Record the own party's ratification of an agreement version (its body,
+    # case number, date and outcome).
+    RECORD_RATIFICATION = "record_ratification"
 
 
 _SECRETARIAT = frozenset(
@@ -86,6 +92,8 @@ _SECRETARIAT = frozenset(
         Capability.MANAGE_DEVIATIONS,
         Capability.VIEW_CRISIS,
         Capability.MANAGE_CRISIS,
+        Capability.MANAGE_AGREEMENTS,
+        Capability.RECORD_RATIFICATION,
     }
 )
 
@@ -102,6 +110,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.HANDLE_DEVIATIONS,
             Capability.REPORT_CRISIS,
             Capability.VIEW_CRISIS,
+            Capability.RECORD_RATIFICATION,
         }
     ),
     Role.LEADER: frozenset(
@@ -112,6 +121,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.HANDLE_DEVIATIONS,
             Capability.REPORT_CRISIS,
             Capability.VIEW_CRISIS,
+            Capability.RECORD_RATIFICATION,
         }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
@@ -140,6 +150,7 @@ PARTY_CAPABILITIES = frozenset(
         Capability.REPORT_FOLLOWUP_PROGRESS,
         Capability.HANDLE_DEVIATIONS,
         Capability.REPORT_CRISIS,
+        Capability.RECORD_RATIFICATION,
     }
 )
 

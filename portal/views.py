@@ -52,14 +52,6 @@ def about(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     )
 
 
-def agreements(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    return render(
-        request,
-        "portal/agreements.html",
-        {"breadcrumbs": _crumbs(request, (_("Cooperation agreements"), None))},
-    )
-
-
 def tools(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Deviation reporting (after log-in) and, when the partnership publishes
     them, its deviation statistics; the routines come with the agreements."""

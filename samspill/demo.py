@@ -16,6 +16,11 @@ def build_all() -> dict[str, User]:
         people = build_demo()
         build_councils_demo(people)
         build_representation_demo()
+        from agreements.demo import build_agreements_demo
+
+        # HNT's agreements, guidelines and særavtale; St. Olav gets one
+        # agreement (see the module).
+        build_agreements_demo(people)
         from deviations.demo import build_deviations_demo
 
         build_deviations_demo()

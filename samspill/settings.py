@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "representation",
     "notifications",
     "calendars",
+    "agreements",
     "search",
     "deviations",
     "crisis",

@@ -23,8 +23,10 @@ urlpatterns = [
     path("<slug:partnership_slug>/intern/sok/", include("search.urls")),
     path("<slug:partnership_slug>/intern/avvik/", include("deviations.urls")),
     path("<slug:partnership_slug>/intern/krise/", include("crisis.urls")),
+    path("<slug:partnership_slug>/intern/avtaler/", include("agreements.urls")),
     path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/sok/", include("search.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/avvik/", include("deviations.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/kalender/", include("calendars.public_urls")),
+    path("<slug:partnership_slug>/samarbeidsavtaler/", include("agreements.public_urls")),
 ]

@@ -4,7 +4,8 @@ parties of one partnership, so every matrix checks capabilities per party."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 PEOPLE = [
     "anon",
@@ -73,3 +74,24 @@ def project_url_names() -> set[str]:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
     return set(walk(get_resolver(), "", ""))
+
+
+def statuses(
+    as_person: Callable[[str | None], Any],
+    method: str,
+    url: str,
+    data: dict[str, str] | None = None,
+    *,
+    after_write: Callable[[], None] | None = None,
+) -> dict[str, int]:
+    """What every named person gets for one request. After each logged-in
+    POST ``after_write`` undoes what it did, so the next person meets the
+    same state."""
+    got = {}
+    for key in PEOPLE:
+        client = as_person(None if key == "anon" else key)
+        response = client.get(url) if method == "GET" else client.post(url, data or {})
+        got[key] = response.status_code
+        if method == "POST" and key != "anon" and after_write is not None:
+            after_write()
+    return got

@@ -531,7 +531,8 @@ def test_the_work_queue_reports_cost_a_fixed_number_of_queries(as_person: Any, p
     assert _count(client, "/hnt/intern/") == before
     # The page's own 9 + 2 (see partnerships/tests/test_queries.py), the
     # work queue's lines other than reports (9, see
-    # partnerships/tests/test_workqueue.py), and for a reporter: active crises
-    # with forms, their parties' participations, the crises' regions, the
-    # reports (the reporting parties come with the access).
-    assert before == 9 + 2 + 9 + 4
+    # partnerships/tests/test_workqueue.py), the agreement versions waiting
+    # for the party's ratification (4, agreements/workqueue.py), and for a
+    # reporter: active crises with forms, their parties' participations, the
+    # crises' regions, the reports (the reporting parties come with the access).
+    assert before == 9 + 2 + 9 + 4 + 4

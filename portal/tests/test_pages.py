@@ -13,7 +13,6 @@ PUBLIC_PAGES = [
     "/",
     "/hnt/",
     "/hnt/helsefellesskap/",
-    "/hnt/samarbeidsavtaler/",
     "/hnt/verktoy/",
     "/hnt/tall-og-statistikk/",
     "/hnt/kontakt/",
@@ -44,10 +43,18 @@ def test_each_partnership_shows_only_its_own_parties(people: Any) -> None:
 
 
 def test_unbuilt_sections_say_so_plainly(people: Any) -> None:
-    for url in ["/hnt/samarbeidsavtaler/", "/hnt/verktoy/"]:
-        response = Client().get(url, HTTP_ACCEPT_LANGUAGE="nb")
-        assert response.status_code == 200
-        assert "Ikke tilgjengelig i Samspill ennå" in response.content.decode()
+    response = Client().get("/hnt/verktoy/", HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 200
+    assert "Ikke tilgjengelig i Samspill ennå" in response.content.decode()
+
+
+def test_the_agreements_section_leads_to_the_register(people: Any) -> None:
+    # The register's own tests are in agreements/tests/test_public_pages.py.
+    for url in ["/hnt/", "/hnt/helsefellesskap/"]:
+        assert 'href="/hnt/samarbeidsavtaler/"' in Client().get(url).content.decode()
+    response = Client().get("/hnt/samarbeidsavtaler/", HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 200
+    assert "Ikke tilgjengelig i Samspill ennå" not in response.content.decode()
 
 
 def test_the_tools_page_leads_to_deviation_reporting_and_public_statistics(people: Any) -> None:
@@ -136,7 +143,6 @@ PINNED = {
     "/": 2,  # partnerships + their current parties (prefetch)
     "/hnt/": 6,
     "/hnt/helsefellesskap/": 6,
-    "/hnt/samarbeidsavtaler/": 1,
     "/hnt/verktoy/": 2,  # + whether the deviation statistics are public
     "/hnt/tall-og-statistikk/": 6,
     "/hnt/kontakt/": 6,

@@ -1,0 +1,154 @@
+"""Forms of the internal agreement pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, AgreementLevel, AgreementVersion, LegalPoint, Ratification
+from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
+from councils.forms import CasePaperEditor, CasePaperField
+from councils.models import Council
+from partnerships.models import Organisation
+
+
+class AgreementForm(VersionedFormMixin, GuardedModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["level", "number", "title", "all_parties", "parties", "yields_to", "owner"]
+        widgets = {"parties": forms.CheckboxSelectMultiple}
+
+    def __init__(
+        self,
+        *args: Any,
+        levels: QuerySet[AgreementLevel],
+        parties: list[Organisation],
+        agreements: QuerySet[Agreement],
+        councils: QuerySet[Council],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        self.fields["level"].queryset = levels  # type: ignore[attr-defined]
+        self.fields["parties"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in parties]
+        ).order_by("name")
+        self.fields["parties"].help_text = _("Only for an agreement that binds some parties.")
+        others = agreements.exclude(pk=self.instance.pk) if self.instance.pk else agreements
+        self.fields["yields_to"].queryset = others  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = councils  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("all_parties") and not data.get("parties"):
+            self.add_error(
+                "parties", _("Choose the parties it binds, or tick “binds all parties”.")
+            )
+        return data
+
+
+# Norwegian letters as they are written in addresses (slugify drops them).
+_NORWEGIAN = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
+
+
+def unique_slug(title: str, taken: set[str]) -> str:
+    """An address name from the title, not one of ``taken``."""
+    base = slugify(title.translate(_NORWEGIAN))[:50].strip("-") or "avtale"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class NewVersionForm(GuardedForm):
+    label = forms.CharField(
+        label=_("Name of the version"),
+        max_length=60,
+        help_text=_("For example the year it is meant to come in force: 2027."),
+    )
+
+
+class ClauseForm(VersionedFormMixin, GuardedForm):
+    number = forms.CharField(label=_("Number"), max_length=20, required=False)
+    heading = forms.CharField(label=_("Heading"), max_length=300)
+    text = CasePaperField(
+        label=_("Text"), required=False, widget=CasePaperEditor(attrs={"rows": 10})
+    )
+    points = forms.TypedMultipleChoiceField(
+        label=_("Points of § 6-2 the clause covers"),
+        choices=LegalPoint.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+
+class MoveOnForm(VersionedFormMixin, GuardedForm):
+    to = forms.ChoiceField(label=_("Next step"), choices=AgreementVersion.Status.choices)
+    in_force_from = forms.DateField(
+        label=_("In force from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Needed when the version comes in force; may be set when it goes out."),
+    )
+
+    def __init__(self, *args: Any, steps: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in AgreementVersion.Status.choices if value in steps
+        ]
+
+
+class RatificationForm(VersionedFormMixin, GuardedModelForm):
+    class Meta:
+        model = Ratification
+        fields = [
+            "outcome",
+            "body",
+            "body_name",
+            "case_number",
+            "meeting_date",
+            "changes",
+            "effective_from",
+        ]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "changes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "changes": _("When the party adopted it with changes: what it changed."),
+            "effective_from": _("Leave empty when it binds from the version's in-force date."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("outcome") == Ratification.Outcome.ADOPTED_WITH_CHANGES
+            and not (data.get("changes") or "").strip()
+        ):
+            self.add_error("changes", _("Say what the party changed."))
+        meeting, effective = data.get("meeting_date"), data.get("effective_from")
+        if (
+            isinstance(meeting, datetime.date)
+            and isinstance(effective, datetime.date)
+            and effective < meeting
+        ):
+            self.add_error(
+                "effective_from", _("It cannot bind the party before the meeting that adopted it.")
+            )
+        return data

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from agreements import views
+
+app_name = "agreements"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ny/", views.agreement_new, name="agreement_new"),
+    path("<int:pk>/", views.agreement_page, name="agreement"),
+    path("<int:pk>/rediger/", views.agreement_edit, name="agreement_edit"),
+    path("<int:pk>/ny-versjon/", views.version_new, name="version_new"),
+    path("versjon/<int:pk>/", views.version_page, name="version"),
+    path("versjon/<int:pk>/videre/", views.version_move_on, name="version_move_on"),
+    path("versjon/<int:pk>/punkt/ny/", views.clause_new, name="clause_new"),
+    path(
+        "versjon/<int:pk>/ratifisering/<int:organisation_pk>/",
+        views.ratification,
+        name="ratification",
+    ),
+    path("punkt/<int:pk>/", views.clause_edit, name="clause_edit"),
+    path("punkt/<int:pk>/fjern/", views.clause_remove, name="clause_remove"),
+]
