@@ -108,6 +108,44 @@ class MoveOnForm(VersionedFormMixin, GuardedForm):
         ]
 
 
+class TerminationForm(GuardedForm):
+    organisation = forms.ModelChoiceField(label=_("Party"), queryset=Organisation.objects.none())
+    notice_given_on = forms.DateField(
+        label=_("Notice given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Bound until"),
+        help_text=_("The last day the agreement binds the party, after the notice period."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, parties: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in parties]
+        ).order_by("name")
+        if len(parties) == 1:
+            field.initial = parties[0].pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        notice, ends = data.get("notice_given_on"), data.get("ends_on")
+        if notice and ends and ends < notice:
+            self.add_error("ends_on", _("The last binding day cannot come before the notice."))
+        return data
+
+
+class DirectorateForm(VersionedFormMixin, GuardedForm):
+    sent_on = forms.DateField(
+        label=_("Link sent to Helsedirektoratet on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class RatificationForm(VersionedFormMixin, GuardedModelForm):
     class Meta:
         model = Ratification

@@ -31,6 +31,7 @@ from agreements.models import (
     ClauseCoverage,
     JointMeasure,
     Ratification,
+    Termination,
 )
 from core.services import EditConflict, save_versioned
 from notifications.models import Notification
@@ -225,6 +226,48 @@ def _ask_parties_to_ratify(version: AgreementVersion) -> None:
         for party, users in people.items()
         for user in users
     )
+
+
+@transaction.atomic
+def record_termination(
+    agreement: Agreement,
+    organisation: Organisation,
+    *,
+    notice_given_on: datetime.date,
+    ends_on: datetime.date,
+    reason: str,
+    by: Any,
+) -> Termination:
+    """A party's notice (oppsigelse): bound until ``ends_on``, the last day
+    of its notice period."""
+    if not binds_party(agreement, organisation) or organisation not in parties_of(agreement):
+        raise ValidationError(_("The agreement does not bind this party."))
+    if ends_on < notice_given_on:
+        raise ValidationError(_("The last binding day cannot come before the notice."))
+    try:
+        with transaction.atomic():
+            return Termination.objects.create(
+                agreement=agreement,
+                organisation=organisation,
+                notice_given_on=notice_given_on,
+                ends_on=ends_on,
+                reason=reason,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This party's notice is already recorded.")) from None
+
+
+def record_sent_to_directorate(
+    version: AgreementVersion, expected_version: int, day: datetime.date
+) -> AgreementVersion:
+    """§ 6-4: the day the link to the published version was sent to
+    Helsedirektoratet."""
+    if not version.is_public:
+        raise ValidationError(_("Only a version the council has adopted is published."))
+    version.sent_to_directorate_on = day
+    save_versioned(version, expected_version, ["sent_to_directorate_on"])
+    return version
 
 
 def parties_of(agreement: Agreement) -> list[Organisation]:

@@ -12,6 +12,12 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_page, name="agreement"),
     path("<int:pk>/rediger/", views.agreement_edit, name="agreement_edit"),
     path("<int:pk>/ny-versjon/", views.version_new, name="version_new"),
+    path("<int:pk>/oppsigelse/", views.agreement_terminate, name="agreement_terminate"),
+    path(
+        "versjon/<int:pk>/helsedirektoratet/",
+        views.version_directorate,
+        name="version_directorate",
+    ),
     path("versjon/<int:pk>/", views.version_page, name="version"),
     path("versjon/<int:pk>/videre/", views.version_move_on, name="version_move_on"),
     path("versjon/<int:pk>/punkt/ny/", views.clause_new, name="clause_new"),

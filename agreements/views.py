@@ -28,9 +28,11 @@ from agreements import services
 from agreements.forms import (
     AgreementForm,
     ClauseForm,
+    DirectorateForm,
     MoveOnForm,
     NewVersionForm,
     RatificationForm,
+    TerminationForm,
     unique_slug,
 )
 from agreements.models import Agreement, AgreementLevel, AgreementVersion, Clause, Ratification
@@ -221,11 +223,86 @@ def agreement_page(request: HttpRequest, partnership_slug: str, pk: int) -> Http
             "versions": versions,
             "parties": list(agreement.parties.order_by("name")),
             "can_manage": access.can(Capability.MANAGE_AGREEMENTS),
+            "can_terminate": bool(_terminating_parties(access, agreement)),
+            "terminations": list(
+                agreement.terminations.select_related("organisation").order_by("ends_on")
+            ),
             "version_form": NewVersionForm(),
             "history": history_for(agreement) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(request, (Own(str(agreement)), None)),
         },
     )
+
+
+def _terminating_parties(access: PartnershipAccess, agreement: Agreement) -> list[Organisation]:
+    """The parties this person may give notice for: any, for the secretariat;
+    otherwise those where they record ratifications."""
+    parties = services.parties_of(agreement)
+    if access.can(Capability.MANAGE_AGREEMENTS):
+        return parties
+    own = access.parties_where(Capability.RECORD_RATIFICATION)
+    return [p for p in parties if p.pk in own]
+
+
+@insider_view
+def agreement_terminate(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Record a party's notice (oppsigelse) of the agreement."""
+    access = request_access(request)
+    agreement = _agreement(access, pk)
+    parties = _terminating_parties(access, agreement)
+    if not parties:
+        raise PermissionDenied
+    form = TerminationForm(_posted(request), parties=parties)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_termination(
+                agreement,
+                data["organisation"],
+                notice_given_on=data["notice_given_on"],
+                ends_on=data["ends_on"],
+                reason=data["reason"],
+                by=_user(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The notice was recorded."))
+            return redirect("agreements:agreement", partnership_slug, pk)
+    return render(
+        request,
+        "agreements/manage/termination_form.html",
+        {
+            "form": form,
+            "agreement": agreement,
+            "breadcrumbs": _crumbs(
+                request, _agreement_crumb(agreement, partnership_slug), (_("Notice"), None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@insider_view
+def version_directorate(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """§ 6-4: record the day the link was sent to Helsedirektoratet."""
+    access = request_access(request)
+    version = _version(access, pk)
+    access.require(Capability.MANAGE_AGREEMENTS)
+    form = DirectorateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_sent_to_directorate(
+                version, form.cleaned_data["version"], form.cleaned_data["sent_on"]
+            )
+        except (ValidationError, EditConflict) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("The day the link was sent is recorded."))
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("agreements:version", partnership_slug, pk)
 
 
 @require_POST
@@ -256,6 +333,10 @@ def version_new(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
             "versions": versions,
             "parties": list(agreement.parties.order_by("name")),
             "can_manage": True,
+            "can_terminate": True,
+            "terminations": list(
+                agreement.terminations.select_related("organisation").order_by("ends_on")
+            ),
             "version_form": form,
             "history": None,
             "breadcrumbs": _crumbs(request, (Own(str(agreement)), None)),
@@ -323,6 +404,11 @@ def version_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             else None,
             "rows": rows,
             "summary": _summary(rows, version) if rows else None,
+            "directorate_form": DirectorateForm(
+                initial={"version": version.version, "sent_on": version.sent_to_directorate_on}
+            )
+            if can_manage and version.is_public
+            else None,
             "history": history_for(version) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(
                 request,

@@ -212,3 +212,69 @@ def test_the_oldest_pending_party_is_counted_from_the_day_it_was_sent(
     )  # fmt: skip
     page = _page(as_person("sara").get(f"/hnt/intern/avtaler/versjon/{version.pk}/"))
     assert "Den eldste har ventet 63 dager." in page
+
+
+def test_a_coordinator_records_her_partys_notice_and_it_ends_the_binding(
+    as_person: Any, level: AgreementLevel, people: Any
+) -> None:
+    from agreements import binding
+    from agreements.models import Termination
+
+    agreement = Agreement.objects.create(
+        partnership=level.partnership, level=level, title="Oppsigelse", slug="oppsigelse"
+    )
+    version = services.new_version(agreement, "1", by=people.sara)
+    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    services.move_on(version, 0, Status.ADOPTED)
+    services.move_on(version, 1, Status.IN_FORCE, in_force_from=datetime.date(2025, 1, 1))
+    levanger = Organisation.objects.get(municipality_number="5037")
+    services.record_ratification(version, levanger, None, by=people.lena, outcome="adopted")
+    lena = as_person("lena")
+    url = f"/hnt/intern/avtaler/{agreement.pk}/oppsigelse/"
+    form = _page(lena.get(url))
+    # Lena gives notice for Levanger only.
+    assert f'value="{levanger.pk}"' in form and "Verdal" not in form
+    bad = lena.post(
+        url,
+        {"organisation": levanger.pk, "notice_given_on": "2026-06-01", "ends_on": "2026-01-01"},
+    )
+    assert bad.status_code == 400 and not Termination.objects.exists()
+    verdal = Organisation.objects.get(municipality_number="5038")
+    assert lena.post(url, {**{"organisation": verdal.pk}, "notice_given_on": "2026-06-01",
+                           "ends_on": "2026-12-31"}).status_code == 400  # fmt: skip
+    response = lena.post(
+        url,
+        {"organisation": levanger.pk, "notice_given_on": "2026-06-01", "ends_on": "2026-12-31"},
+    )
+    assert response.status_code == 302
+    (loaded,) = [a for a in binding.load(level.partnership) if a.pk == agreement.pk]
+    assert binding.binding(loaded, levanger, datetime.date(2026, 12, 31)) is not None
+    assert binding.binding(loaded, levanger, datetime.date(2027, 1, 1)) is None
+    # Twice is refused, not a second notice.
+    again = lena.post(
+        url,
+        {"organisation": levanger.pk, "notice_given_on": "2026-06-02", "ends_on": "2026-12-31"},
+    )
+    assert again.status_code == 400 and Termination.objects.count() == 1
+    assert "Levanger kommune gav oppsigelse" in _page(
+        lena.get(f"/hnt/intern/avtaler/{agreement.pk}/")
+    )
+
+
+def test_the_day_the_link_went_to_the_directorate_is_recorded(
+    as_person: Any, level: AgreementLevel, people: Any
+) -> None:
+    agreement = Agreement.objects.create(
+        partnership=level.partnership, level=level, title="Lenke", slug="lenke"
+    )
+    version = services.new_version(agreement, "1", by=people.sara)
+    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    sara = as_person("sara")
+    url = f"/hnt/intern/avtaler/versjon/{version.pk}/helsedirektoratet/"
+    sara.post(url, {"sent_on": "2026-12-01", "version": "0"})
+    version.refresh_from_db()
+    assert version.sent_to_directorate_on is None  # a draft is not published
+    services.move_on(version, 0, Status.ADOPTED)
+    assert sara.post(url, {"sent_on": "2026-12-01", "version": "1"}).status_code == 302
+    version.refresh_from_db()
+    assert version.sent_to_directorate_on == datetime.date(2026, 12, 1)

@@ -89,6 +89,33 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     # A draft is not ratified; a non-party (Statsforvalteren) ratifies nothing.
     ("GET", "/hnt/intern/avtaler/versjon/{draft}/ratifisering/{levanger}/", EMPTY, _expect(404)),
     ("GET", "/hnt/intern/avtaler/versjon/{sent}/ratifisering/{observer}/", EMPTY, _expect(404)),
+    # Notice: the secretariat for any party, coordinators and leaders for
+    # their own; an observer gives no notice.
+    (
+        "GET",
+        "/hnt/intern/avtaler/{agreement}/oppsigelse/",
+        EMPTY,
+        _expect(200, overrides={"stine": 403}),
+    ),
+    (
+        "POST",
+        "/hnt/intern/avtaler/{agreement}/oppsigelse/",
+        EMPTY,
+        _expect(400, overrides={"stine": 403}),
+    ),
+    # § 6-4: the day the link went to Helsedirektoratet, by the secretariat.
+    (
+        "POST",
+        "/hnt/intern/avtaler/versjon/{sent}/helsedirektoratet/",
+        {"sent_on": "2026-12-01", "version": "0"},
+        _expect(302, overrides=MANAGE_403),
+    ),
+    (
+        "GET",
+        "/hnt/intern/avtaler/versjon/{sent}/helsedirektoratet/",
+        EMPTY,
+        dict.fromkeys(PEOPLE, 405),
+    ),
     ("GET", "/hnt/intern/avtaler/999999/", EMPTY, _expect(404)),
     # St. Olavs' agreement asked for under /hnt/: 404 for everyone.
     ("GET", "/hnt/intern/avtaler/{stolav}/", EMPTY, _expect(404)),
@@ -139,6 +166,7 @@ def _reset(ids: dict[str, int]) -> None:
             pk=ids["clause"], agreement_version_id=ids["draft"], heading="Formål", key="k1"
         )
     Ratification.objects.filter(agreement_version_id=ids["sent"]).delete()
+    AgreementVersion.objects.filter(pk=ids["sent"]).update(version=0, sent_to_directorate_on=None)
 
 
 @pytest.mark.parametrize(
