@@ -240,7 +240,7 @@ def record_termination(
 ) -> Termination:
     """A party's notice (oppsigelse): bound until ``ends_on``, the last day
     of its notice period."""
-    if not binds_party(agreement, organisation) or organisation not in parties_of(agreement):
+    if organisation not in parties_of(agreement):
         raise ValidationError(_("The agreement does not bind this party."))
     if ends_on < notice_given_on:
         raise ValidationError(_("The last binding day cannot come before the notice."))

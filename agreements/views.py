@@ -213,24 +213,38 @@ def agreement_edit(request: HttpRequest, partnership_slug: str, pk: int) -> Http
 @insider_view
 def agreement_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access = request_access(request)
-    agreement = _agreement(access, pk)
-    versions = list(agreement.versions.order_by("-created", "-pk"))
+    return _agreement_page(request, access, _agreement(access, pk), NewVersionForm())
+
+
+def _agreement_page(
+    request: HttpRequest,
+    access: PartnershipAccess,
+    agreement: Agreement,
+    version_form: NewVersionForm,
+    status: int = 200,
+) -> HttpResponse:
+    """The agreement with its versions, notices and the new-version form (as
+    sent back with its errors, or empty)."""
+    own = access.parties_where(Capability.RECORD_RATIFICATION)
     return render(
         request,
         "agreements/manage/agreement.html",
         {
             "agreement": agreement,
-            "versions": versions,
+            "versions": list(agreement.versions.order_by("-created", "-pk")),
             "parties": list(agreement.parties.order_by("name")),
             "can_manage": access.can(Capability.MANAGE_AGREEMENTS),
-            "can_terminate": bool(_terminating_parties(access, agreement)),
+            # Only a coordinator or leader of a bound party needs the parties counted.
+            "can_terminate": access.can(Capability.MANAGE_AGREEMENTS)
+            or bool(own and _terminating_parties(access, agreement)),
             "terminations": list(
                 agreement.terminations.select_related("organisation").order_by("ends_on")
             ),
-            "version_form": NewVersionForm(),
+            "version_form": version_form,
             "history": history_for(agreement) if access.can(Capability.VIEW_AUDIT) else None,
             "breadcrumbs": _crumbs(request, (Own(str(agreement)), None)),
         },
+        status=status,
     )
 
 
@@ -324,25 +338,7 @@ def version_new(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
         else:
             messages.success(request, _("The draft was made from the latest version."))
             return redirect("agreements:version", partnership_slug, version.pk)
-    versions = list(agreement.versions.order_by("-created", "-pk"))
-    return render(
-        request,
-        "agreements/manage/agreement.html",
-        {
-            "agreement": agreement,
-            "versions": versions,
-            "parties": list(agreement.parties.order_by("name")),
-            "can_manage": True,
-            "can_terminate": True,
-            "terminations": list(
-                agreement.terminations.select_related("organisation").order_by("ends_on")
-            ),
-            "version_form": form,
-            "history": None,
-            "breadcrumbs": _crumbs(request, (Own(str(agreement)), None)),
-        },
-        status=400,
-    )
+    return _agreement_page(request, access, agreement, form, status=400)
 
 
 def _ratification_rows(

@@ -20,6 +20,16 @@ def level(hnt: Any) -> AgreementLevel:
     return AgreementLevel.objects.create(partnership=hnt, name="Test: særavtaler")
 
 
+def _drafted(level: AgreementLevel, people: Any, title: str, slug: str) -> AgreementVersion:
+    """A draft version with one clause, of a new agreement."""
+    agreement = Agreement.objects.create(
+        partnership=level.partnership, level=level, title=title, slug=slug
+    )
+    version = services.new_version(agreement, "1", by=people.sara)
+    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    return version
+
+
 def _page(response: Any) -> str:
     return response.content.decode()
 
@@ -91,11 +101,8 @@ def test_the_secretariat_drafts_and_sends_a_version_and_a_party_ratifies(
 def test_a_version_sent_on_offers_no_editing(
     as_person: Any, level: AgreementLevel, people: Any
 ) -> None:
-    agreement = Agreement.objects.create(
-        partnership=level.partnership, level=level, title="Låst", slug="last"
-    )
-    version = services.new_version(agreement, "1", by=people.sara)
-    clause = services.add_clause(version, number="1", heading="A", text="B", points=[])
+    version = _drafted(level, people, "Låst", "last")
+    clause = version.clauses.get()
     services.move_on(version, 0, Status.CONSULTATION)
     sara = as_person("sara")
     page = _page(sara.get(f"/hnt/intern/avtaler/versjon/{version.pk}/"))
@@ -150,11 +157,7 @@ def test_an_identity_number_in_a_clause_is_refused_without_echo(
 def test_two_people_recording_the_same_ratification(
     as_person: Any, level: AgreementLevel, people: Any
 ) -> None:
-    agreement = Agreement.objects.create(
-        partnership=level.partnership, level=level, title="Samtidig", slug="samtidig"
-    )
-    version = services.new_version(agreement, "1", by=people.sara)
-    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    version = _drafted(level, people, "Samtidig", "samtidig")
     services.move_on(version, 0, Status.ADOPTED)
     levanger = Organisation.objects.get(municipality_number="5037")
     url = f"/hnt/intern/avtaler/versjon/{version.pk}/ratifisering/{levanger.pk}/"
@@ -199,11 +202,7 @@ def test_the_pages_query_counts_do_not_grow(
 def test_the_oldest_pending_party_is_counted_from_the_day_it_was_sent(
     as_person: Any, level: AgreementLevel, people: Any
 ) -> None:
-    agreement = Agreement.objects.create(
-        partnership=level.partnership, level=level, title="Venter", slug="venter"
-    )
-    version = services.new_version(agreement, "1", by=people.sara)
-    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    version = _drafted(level, people, "Venter", "venter")
     services.move_on(version, 0, Status.ADOPTED)
     today = timezone.localdate()
     services.move_on(
@@ -220,11 +219,8 @@ def test_a_coordinator_records_her_partys_notice_and_it_ends_the_binding(
     from agreements import binding
     from agreements.models import Termination
 
-    agreement = Agreement.objects.create(
-        partnership=level.partnership, level=level, title="Oppsigelse", slug="oppsigelse"
-    )
-    version = services.new_version(agreement, "1", by=people.sara)
-    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    version = _drafted(level, people, "Oppsigelse", "oppsigelse")
+    agreement = version.agreement
     services.move_on(version, 0, Status.ADOPTED)
     services.move_on(version, 1, Status.IN_FORCE, in_force_from=datetime.date(2025, 1, 1))
     levanger = Organisation.objects.get(municipality_number="5037")
@@ -264,11 +260,7 @@ def test_a_coordinator_records_her_partys_notice_and_it_ends_the_binding(
 def test_the_day_the_link_went_to_the_directorate_is_recorded(
     as_person: Any, level: AgreementLevel, people: Any
 ) -> None:
-    agreement = Agreement.objects.create(
-        partnership=level.partnership, level=level, title="Lenke", slug="lenke"
-    )
-    version = services.new_version(agreement, "1", by=people.sara)
-    services.add_clause(version, number="1", heading="A", text="B", points=[])
+    version = _drafted(level, people, "Lenke", "lenke")
     sara = as_person("sara")
     url = f"/hnt/intern/avtaler/versjon/{version.pk}/helsedirektoratet/"
     sara.post(url, {"sent_on": "2026-12-01", "version": "0"})
