@@ -62,6 +62,10 @@ class Notification(models.Model):
         CRISIS_REPORT_DUE = "crisis_report_due", _("Situation report due or late")
         CRISIS_REQUEST = "crisis_request", _("Resource request in a crisis")
         AGREEMENT_TO_RATIFY = "agreement_to_ratify", _("Agreement version to ratify")
+        AGREEMENT_CONSULTATION = "agreement_consultation", _("Consultation to answer")
+        AGREEMENT_TERMINATED = "agreement_terminated", _("Notice given on an agreement")
+        ROUTINE_REVIEW = "routine_review", _("Routine review due or overdue")
+        TASK_TRANSFER = "task_transfer", _("Task transfer proposed or registered")
 
     HEADLINE_MAX_LENGTH = 300
 

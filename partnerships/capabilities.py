@@ -74,6 +74,15 @@ class Capability(StrEnum):
     # Record the own party's ratification of an agreement version (its body,
     # case number, date and outcome).
     RECORD_RATIFICATION = "record_ratification"
+    # Answer a consultation (høring) for the own party, formally.
+    ANSWER_CONSULTATION = "answer_consultation"
+    # Keep any samhandlingsrutine: new versions, reviews, owners.
+    MANAGE_ROUTINES = "manage_routines"
+    # Keep the routines the own party owns.
+    KEEP_OWN_ROUTINES = "keep_own_routines"
+    # Propose a task transfer for the own party, or register one that came
+    # without agreement.
+    PROPOSE_TASK_TRANSFER = "propose_task_transfer"
 
 
 _SECRETARIAT = frozenset(
@@ -94,6 +103,10 @@ _SECRETARIAT = frozenset(
         Capability.MANAGE_CRISIS,
         Capability.MANAGE_AGREEMENTS,
         Capability.RECORD_RATIFICATION,
+        Capability.ANSWER_CONSULTATION,
+        Capability.MANAGE_ROUTINES,
+        Capability.KEEP_OWN_ROUTINES,
+        Capability.PROPOSE_TASK_TRANSFER,
     }
 )
 
@@ -111,6 +124,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REPORT_CRISIS,
             Capability.VIEW_CRISIS,
             Capability.RECORD_RATIFICATION,
+            Capability.ANSWER_CONSULTATION,
+            Capability.KEEP_OWN_ROUTINES,
+            Capability.PROPOSE_TASK_TRANSFER,
         }
     ),
     Role.LEADER: frozenset(
@@ -122,6 +138,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REPORT_CRISIS,
             Capability.VIEW_CRISIS,
             Capability.RECORD_RATIFICATION,
+            Capability.ANSWER_CONSULTATION,
+            Capability.KEEP_OWN_ROUTINES,
+            Capability.PROPOSE_TASK_TRANSFER,
         }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
@@ -151,6 +170,9 @@ PARTY_CAPABILITIES = frozenset(
         Capability.HANDLE_DEVIATIONS,
         Capability.REPORT_CRISIS,
         Capability.RECORD_RATIFICATION,
+        Capability.ANSWER_CONSULTATION,
+        Capability.KEEP_OWN_ROUTINES,
+        Capability.PROPOSE_TASK_TRANSFER,
     }
 )
 
