@@ -1,5 +1,6 @@
-"""Every change to an agreement, a version, a clause or a ratification is in
-the audit trail (who, when, each field before and after)."""
+"""Every change to an agreement, a version, a clause, a ratification or a
+consultation and its answers is in the audit trail (who, when, each field
+before and after)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,8 @@ auditlog.register(models.ClauseCoverage)
 auditlog.register(models.JointMeasure)
 auditlog.register(models.Ratification)
 auditlog.register(models.Termination)
+auditlog.register(models.Document, exclude_fields=["file"])
+auditlog.register(models.Consultation)
+auditlog.register(models.ConsultationParty)
+auditlog.register(models.ConsultationAnswer)
+auditlog.register(models.ClauseComment)

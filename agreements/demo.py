@@ -35,10 +35,15 @@ Helsefellesskap Nord-Trøndelag (HNT):
 St. Olavs hospital's partnership gets one samarbeidsavtale in force adopted
 by all its parties: enough to show that partnerships are kept apart.
 
-Everything is invented and labelled demo data. No version is linked to a
-council decision (``adopted_by``): the councils demo has no case that adopts
-an agreement. :func:`build_agreements_demo` is idempotent: a partnership that
-has agreements gets nothing added.
+The revision went on consultation (høring) 150 days before the build; eight
+parties answered, one a week late and one against it, with comments on two
+clauses; the others were reminded. PSU adopted it in its last meeting
+before it went to the parties: the case and decision are linked to the
+version (``case``, ``adopted_by``); the earlier versions have no case in
+Samspill.
+
+Everything is invented and labelled demo data. :func:`build_agreements_demo`
+is idempotent: a partnership that has agreements gets nothing added.
 """
 
 from __future__ import annotations
@@ -57,10 +62,15 @@ from agreements.models import (
     AgreementLevel,
     AgreementVersion,
     Clause,
+    ClauseComment,
     ClauseCoverage,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationParty,
     JointMeasure,
     Ratification,
 )
+from core import richtext
 from councils.models import Council
 from partnerships.models import Organisation, Partnership
 
@@ -68,6 +78,7 @@ D = datetime.date
 Status = AgreementVersion.Status
 Outcome = Ratification.Outcome
 Body = Ratification.Body
+Position = ConsultationAnswer.Position
 
 HF = "HF"  # the trust, in the tables keyed by kommunenummer
 SNASA, LEKA, FLATANGER = "5041", "5052", "5049"
@@ -845,8 +856,151 @@ def _build_hnt(hnt: Partnership, sara: User | None) -> int:
     _joint_measure(special_version, KAD_MEASURE)
 
     _ratify_until_2022(parties, v2017, v2021, guidelines, special_version, sara)
+    _consult_on_revision(parties, revision, today, sara)
+    if psu is not None:
+        _adopt_revision(psu, revision, today, sara)
     _ratify_revision(parties, revision, today, sara)
     return 2 + len(guidelines)
+
+
+# The revision's consultation: kommunenummer (or HF) → (position, text, a
+# comment on the clause with this key or None). The others did not answer.
+CONSULTATION_ANSWERS: dict[str, tuple[str, str, tuple[str, str] | None]] = {
+    HF: (
+        Position.SUPPORTS,
+        "Helse Nord-Trøndelag HF støtter forslaget. (Demodata.)",
+        None,
+    ),
+    "5037": (
+        Position.SUPPORTS_WITH_COMMENTS,
+        "Levanger kommune støtter forslaget, med én merknad. (Demodata.)",
+        (
+            "barn-og-unge",
+            "Fagrådet for barn og unge bør ha med en representant for "
+            "skolehelsetjenesten. (Demodata.)",
+        ),
+    ),
+    "5038": (Position.SUPPORTS, "Verdal kommune støtter forslaget. (Demodata.)", None),
+    "5006": (
+        Position.SUPPORTS_WITH_COMMENTS,
+        "Steinkjer kommune støtter forslaget. (Demodata.)",
+        (
+            "ansvar",
+            "Punktet bør si tydeligere at oppgaveoverføring alltid skal avtales. (Demodata.)",
+        ),
+    ),
+    FLATANGER: (
+        Position.OBJECTS,
+        "Flatanger kommune mener at revisjonen flytter oppgaver til kommunene uten at "
+        "økonomien er avklart. (Demodata.)",
+        ("ansvar", "Vi kan ikke slutte oss til punktet før konsekvensene er utredet. (Demodata.)"),
+    ),
+    SNASA: (Position.NO_COMMENT, "", None),
+    "5007": (Position.SUPPORTS, "Namsos kommune støtter forslaget. (Demodata.)", None),
+    "5035": (Position.SUPPORTS, "Stjørdal kommune støtter forslaget. (Demodata.)", None),
+}
+
+
+def _consult_on_revision(
+    parties: list[Organisation], revision: AgreementVersion, today: datetime.date, by: User | None
+) -> None:
+    """The revision was on consultation for six weeks from 150 days before
+    the build; eight parties answered (one of them late), the others were
+    reminded; the round closed when PSU adopted it."""
+    opened = today - datetime.timedelta(days=150)
+    consultation = Consultation.objects.create(
+        partnership=revision.agreement.partnership,
+        agreement_version=revision,
+        title=f"{revision.agreement} ({revision.label})",
+        message=(
+            "Forslag til revidert samarbeidsavtale sendes partene på høring. Vi ber om partenes "
+            "syn på forslaget, og gjerne merknader punkt for punkt. (Demodata.)"
+        ),
+        deadline=opened + datetime.timedelta(days=42),
+        opened_at=_at(opened),
+        opened_by=by,
+        closed_at=_at(today - datetime.timedelta(days=SENT_TO_PARTIES_DAYS + 5)),
+    )
+    clauses = {c.key: c for c in revision.clauses.all()}
+    answered = {key for key in CONSULTATION_ANSWERS}
+    ConsultationParty.objects.bulk_create(
+        ConsultationParty(
+            consultation=consultation,
+            organisation=party,
+            reminded_at=None
+            if _key(party) in answered
+            else _at(opened + datetime.timedelta(days=35)),
+        )
+        for party in parties
+    )
+    for index, party in enumerate(p for p in parties if _key(p) in answered):
+        position, text, comment = CONSULTATION_ANSWERS[_key(party)]
+        # Flatanger answered a week after the deadline, the others before it.
+        day = (
+            consultation.deadline + datetime.timedelta(days=7)
+            if _key(party) == FLATANGER
+            else opened + datetime.timedelta(days=20 + index * 2)
+        )
+        answer = ConsultationAnswer.objects.create(
+            consultation=consultation,
+            organisation=party,
+            position=position,
+            text=text,
+            answered_at=_at(day),
+            read_at=_at(opened + datetime.timedelta(days=51)),
+            read_by=by,
+        )
+        if comment is not None and comment[0] in clauses:
+            ClauseComment.objects.create(answer=answer, clause=clauses[comment[0]], text=comment[1])
+
+
+def _adopt_revision(
+    psu: Council, revision: AgreementVersion, today: datetime.date, by: User | None
+) -> None:
+    """PSU adopted the revision in its last meeting held before it went to
+    the parties: a case on that meeting's agenda and its decision, linked to
+    the version. (History: the meeting was held before the demo adds the
+    case, so the case is put on its agenda directly.)"""
+    from councils import services as council_services
+    from councils.models import Decision, Meeting, Treatment
+
+    assert revision.sent_to_parties_on is not None
+    meeting = (
+        Meeting.objects.filter(council=psu, starts_at__lt=_at(revision.sent_to_parties_on, 0))
+        .order_by("-starts_at")
+        .first()
+    )
+    if meeting is None:
+        return
+    case, _created = council_services.create_case(
+        council=psu,
+        title=f"Vedtak av {revision.agreement}, versjon {revision.label}",
+        by=by,
+        background=(
+            "<p>Forslaget til revidert samarbeidsavtale har vært på høring hos partene. Åtte "
+            "parter svarte; én støtter det ikke. Høringssvarene er vurdert punkt for punkt. "
+            "(Demodata.)</p>"
+        ),
+        proposed_decision=(
+            f"PSU vedtar {revision.agreement}, versjon {revision.label}, og sender den til "
+            "partene for behandling. (Demodata.)"
+        ),
+        year=timezone.localtime(meeting.starts_at).year,
+    )
+    last = meeting.treatments.order_by("-position").first()
+    treatment = Treatment.objects.create(
+        meeting=meeting,
+        case=case,
+        kind=Treatment.Kind.DECISION,
+        position=(last.position if last else 10) + 10,
+    )
+    decision = Decision.objects.create(
+        treatment=treatment,
+        recommendation=richtext.text_of(case.proposed_decision),
+        adopted_text=richtext.text_of(case.proposed_decision),
+        recorded_by=by,
+    )
+    AgreementVersion.objects.filter(pk=revision.pk).update(case=case, adopted_by=decision)
 
 
 def _ratify_until_2022(

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, AgreementLevel, AgreementVersion, LegalPoint, Ratification
+from agreements.models import (
+    Agreement,
+    AgreementLevel,
+    AgreementVersion,
+    Clause,
+    ConsultationAnswer,
+    LegalPoint,
+    Ratification,
+)
 from core.forms import GuardedForm, GuardedModelForm, VersionedFormMixin
 from councils.forms import CasePaperEditor, CasePaperField
-from councils.models import Council
+from councils.models import Council, Decision, Meeting
 from partnerships.models import Organisation
 
 
@@ -94,6 +105,12 @@ class ClauseForm(VersionedFormMixin, GuardedForm):
 
 class MoveOnForm(VersionedFormMixin, GuardedForm):
     to = forms.ChoiceField(label=_("Next step"), choices=AgreementVersion.Status.choices)
+    decision = forms.ModelChoiceField(
+        label=_("The council's decision"),
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text=_("Needed when the council has adopted the version: its decision on the case."),
+    )
     in_force_from = forms.DateField(
         label=_("In force from"),
         required=False,
@@ -101,11 +118,120 @@ class MoveOnForm(VersionedFormMixin, GuardedForm):
         help_text=_("Needed when the version comes in force; may be set when it goes out."),
     )
 
-    def __init__(self, *args: Any, steps: set[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, steps: set[str], decisions: QuerySet[Decision], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in AgreementVersion.Status.choices if value in steps
         ]
+        self.fields["decision"].queryset = decisions  # type: ignore[attr-defined]
+        self.fields["decision"].label_from_instance = _decision_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("to") == AgreementVersion.Status.ADOPTED and not data.get("decision"):
+            self.add_error("decision", _("Choose the council's decision that adopted it."))
+        return data
+
+
+def _decision_label(decision: Decision) -> str:
+    meeting = decision.treatment.meeting
+    day = timezone.localtime(meeting.starts_at)
+    return f"{meeting.council.name} {day:%d.%m.%Y}: {decision.adopted_text[:80]}"
+
+
+class ConsultationForm(VersionedFormMixin, GuardedForm):
+    """Send a draft on consultation to the parties."""
+
+    deadline = forms.DateField(label=_("Answer by"), widget=forms.DateInput(attrs={"type": "date"}))
+    message = forms.CharField(
+        label=_("What the parties are asked"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent with a link to the version; the parties answer in Samspill."),
+    )
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, parties: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in parties]
+        ).order_by("name")
+        self.fields["parties"].initial = [p.pk for p in parties]
+        self.fields["client_key"].initial = uuid.uuid4()
+
+
+class ConsultationAnswerForm(VersionedFormMixin, GuardedForm):
+    """A party's answer: its position, general text, a comment per clause
+    (fields ``clause_<id>``) and a document."""
+
+    position = forms.ChoiceField(
+        label=_("The party's position"),
+        choices=ConsultationAnswer.Position.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("The party's answer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    document = forms.FileField(label=_("Document"), required=False)
+
+    def __init__(self, *args: Any, clauses: list[Clause], **kwargs: Any) -> None:
+        from councils.attachments import allowed_extensions
+
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        self.clauses = clauses
+        for clause in clauses:
+            self.fields[f"clause_{clause.pk}"] = forms.CharField(
+                label=_("Comment on %(clause)s") % {"clause": clause},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        # The clause fields came after the mixin's guard: guard them too.
+        self._guard_added()
+        self.fields["document"].help_text = _(
+            "Allowed types: %(types)s. At most %(max)s MB. The file is checked for "
+            "personal identity numbers."
+        ) % {"types": allowed_extensions(), "max": settings.SAMSPILL_ATTACHMENT_MAX_MB}
+
+    def _guard_added(self) -> None:
+        from core.validators import validate_no_identity_number
+
+        for clause in self.clauses:
+            field = self.fields[f"clause_{clause.pk}"]
+            if validate_no_identity_number not in field.validators:
+                field.validators.append(validate_no_identity_number)
+
+    def comment_fields(self) -> list[tuple[Clause, forms.BoundField]]:
+        return [(c, self[f"clause_{c.pk}"]) for c in self.clauses]
+
+    def comments(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data.get(f"clause_{c.pk}") or "" for c in self.clauses}
+
+
+class CaseForm(GuardedForm):
+    """Prepare the owner council's case that adopts the version."""
+
+    meeting = forms.ModelChoiceField(
+        label=_("Put it on the agenda of"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label=_("No meeting yet"),
+    )
+
+    def __init__(self, *args: Any, meetings: QuerySet[Meeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.fields["meeting"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.council.name} {timezone.localtime(m.starts_at):%d.%m.%Y}"
+        )
 
 
 class TerminationForm(GuardedForm):
@@ -168,6 +294,12 @@ class RatificationForm(VersionedFormMixin, GuardedModelForm):
             "changes": _("When the party adopted it with changes: what it changed."),
             "effective_from": _("Leave empty when it binds from the version's in-force date."),
         }
+
+    document = forms.FileField(
+        label=_("Signed document"),
+        required=False,
+        help_text=_("The protocol extract or letter with the body's decision."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ on a given day follows from its ratifications (``agreements.binding``).
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -161,6 +162,17 @@ class AgreementVersion(VersionedModel):
         related_name="agreement_versions",
         verbose_name=_("adopted by decision"),
     )
+    # The council case that adopts the version (its decision is adopted_by).
+    case = models.ForeignKey(
+        "councils.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreement_versions",
+        verbose_name=_("council case"),
+    )
+    # When the parties that had not ratified it were last reminded.
+    reminded_at = models.DateTimeField(_("parties reminded"), null=True, blank=True)
     # When the council's adopted version went to the parties for ratification
     # (how long a party's answer has been pending is counted from here).
     sent_to_parties_on = models.DateField(_("sent to the parties on"), null=True, blank=True)
@@ -331,6 +343,15 @@ class Ratification(VersionedModel):
     changes = models.TextField(_("the party's changes"), blank=True)
     # From when it binds the party; empty: from the version's in-force date.
     effective_from = models.DateField(_("binding for the party from"), null=True, blank=True)
+    # The signed record of the body's decision (protocol extract, letter).
+    document = models.ForeignKey(
+        "Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed document"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -386,3 +407,158 @@ class Termination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.agreement}"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    """A stored name that says nothing and cannot collide or climb out of the
+    folder: the uploaded name is kept in ``original_name`` only."""
+    from councils.attachments import extension_of
+
+    return f"avtaledokumenter/{timezone.now():%Y}/{uuid.uuid4().hex}{extension_of(filename)}"
+
+
+class Document(models.Model):
+    """A file a party sends with its consultation answer, or the signed
+    record of its ratification (checked as case attachments are:
+    ``councils.attachments``)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Consultation(models.Model):
+    """A consultation (høring): a round addressed to each party, open until
+    its deadline, answered formally by each party. It is about an agreement
+    version (its answers then comment clause by clause) or, for another app
+    (task transfers), about whatever that app links to it."""
+
+    names_are_own_text = True  # core.services.history_for marks them
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="consultations"
+    )
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consultations",
+        verbose_name=_("version"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    message = models.TextField(_("what the parties are asked"))
+    deadline = models.DateField(_("answer by"))
+    opened_at = models.DateTimeField(_("sent"), default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    client_key = models.UUIDField(null=True, blank=True, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ConsultationParty(models.Model):
+    """A party the consultation is addressed to, and when it was reminded."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="addressed"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["consultation", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "organisation"], name="uniq_consultation_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} – {self.organisation}"
+
+
+class ConsultationAnswer(VersionedModel):
+    """One party's formal answer: its position, what it says in general and
+    clause by clause, and a document if it wishes."""
+
+    class Position(models.TextChoices):
+        SUPPORTS = "supports", _("Supports the proposal")
+        SUPPORTS_WITH_COMMENTS = "comments", _("Supports it, with comments")
+        OBJECTS = "objects", _("Does not support the proposal")
+        NO_COMMENT = "no_comment", _("No comments")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    position = models.CharField(_("the party's position"), max_length=20, choices=Position.choices)
+    text = models.TextField(_("the party's answer"), blank=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    read_at = models.DateTimeField(_("read by the secretariat"), null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consultation answer")
+        verbose_name_plural = _("consultation answers")
+        ordering = ["consultation", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "organisation"], name="uniq_consultation_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.consultation}"
+
+
+class ClauseComment(models.Model):
+    """What a party's answer says about one clause."""
+
+    answer = models.ForeignKey(
+        ConsultationAnswer, on_delete=models.CASCADE, related_name="comments"
+    )
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["answer", "clause__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "clause"], name="uniq_clause_comment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} – {self.clause}"

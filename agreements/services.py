@@ -38,7 +38,7 @@ from notifications.models import Notification
 from notifications.services import Item, notify_many
 from partnerships.access import PartnershipAccess, people_who_may
 from partnerships.capabilities import Capability
-from partnerships.models import Organisation, Participation
+from partnerships.models import Organisation, Participation, PartnershipRole
 
 Status = AgreementVersion.Status
 
@@ -180,6 +180,8 @@ def move_on(
         raise ValidationError(_("The version has no clauses yet."))
     fields = ["status"]
     if to == Status.ADOPTED and decision is not None:
+        if locked.case_id is None or decision.treatment.case_id != locked.case_id:
+            raise ValidationError(_("The decision must be one made on the version's council case."))
         locked.adopted_by = decision
         fields.append("adopted_by")
     if to == Status.RATIFICATION:
@@ -193,8 +195,13 @@ def move_on(
     if to == Status.EXPIRED:
         locked.in_force_to = in_force_from or today
         fields.append("in_force_to")
+    previous_status = locked.status
     locked.status = to
     save_versioned(locked, expected_version, fields)
+    if previous_status == Status.CONSULTATION:
+        from agreements.consultations import close_for_version
+
+        close_for_version(locked)
     if to == Status.RATIFICATION and locked.agreement.level.ratified:
         _ask_parties_to_ratify(locked)
     if to == Status.IN_FORCE:
@@ -208,24 +215,145 @@ def move_on(
     return locked
 
 
-def _ask_parties_to_ratify(version: AgreementVersion) -> None:
-    """Tell each bound party's coordinators and leaders that the version waits
-    for their body (a link only; once the transaction commits)."""
-    parties = [p.pk for p in parties_of(version.agreement)]
+def _ask_parties_to_ratify(
+    version: AgreementVersion, parties: list[int] | None = None, *, reminder: bool = False
+) -> None:
+    """Tell each bound party's coordinators and leaders (or those of
+    ``parties``) that the version waits for their body (a link only; once
+    the transaction commits)."""
+    if parties is None:
+        parties = [p.pk for p in parties_of(version.agreement)]
     people = people_who_may(Capability.RECORD_RATIFICATION, parties)
     slug = version.agreement.partnership.slug
+    headline = (
+        _("Reminder: %(agreement)s (%(version)s) waits for your party's decision")
+        if reminder
+        else _("%(agreement)s (%(version)s) is sent to the parties for ratification")
+    )
     notify_many(
         Item(
             user=user,
             kind=Notification.Kind.AGREEMENT_TO_RATIFY,
             partnership=version.agreement.partnership,
-            headline=_("%(agreement)s (%(version)s) is sent to the parties for ratification")
-            % {"agreement": version.agreement, "version": version.label},
+            headline=headline % {"agreement": version.agreement, "version": version.label},
             path=reverse("agreements:ratification", args=[slug, version.pk, party]),
         )
         for party, users in people.items()
         for user in users
     )
+
+
+@transaction.atomic
+def remind_ratification(version: AgreementVersion) -> list[Organisation]:
+    """Remind the bound parties that have no final outcome recorded for a
+    version sent to them; returns those parties."""
+    locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status != Status.RATIFICATION:
+        raise ValidationError(_("Only a version that is being ratified waits for the parties."))
+    done = set(
+        locked.ratifications.exclude(outcome=Ratification.Outcome.PENDING).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    waiting = [p for p in parties_of(locked.agreement) if p.pk not in done]
+    if waiting:
+        _ask_parties_to_ratify(locked, [p.pk for p in waiting], reminder=True)
+        locked.reminded_at = timezone.now()
+        save_versioned(locked, locked.version, ["reminded_at"])
+    return waiting
+
+
+@transaction.atomic
+def prepare_case(version: AgreementVersion, *, by: Any, meeting: Any = None) -> tuple[Any, bool]:
+    """The owner council's case that adopts the version, with the paper
+    prefilled from the version and its consultation; put on ``meeting``'s
+    agenda for decision when one is given. A version has one such case: a
+    second call (a double submit) returns it. Returns (case, created)."""
+    from django.utils import translation
+
+    from councils import services as council_services
+    from councils.models import Treatment
+
+    locked = AgreementVersion.objects.select_for_update().get(pk=version.pk)
+    agreement = locked.agreement
+    if locked.case_id is not None:
+        return locked.case, False
+    if locked.status not in (Status.DRAFT, Status.CONSULTATION):
+        raise ValidationError(_("The version has already been adopted."))
+    owner = agreement.owner
+    if owner is None:
+        raise ValidationError(_("Give the agreement an owner council first."))
+    if meeting is not None and meeting.council_id != agreement.owner_id:
+        raise ValidationError(_("Choose a meeting of the owner council."))
+    with translation.override(agreement.partnership.content_language):
+        case, _created = council_services.create_case(
+            council=owner,
+            title=_("Adoption of %(agreement)s, version %(version)s")
+            % {"agreement": agreement, "version": locked.label},
+            by=by,
+            background=_case_background(locked),
+            proposed_decision=_(
+                "%(council)s adopts %(agreement)s, version %(version)s, and sends "
+                "it to the parties for their decision."
+            )
+            % {"council": owner.name, "agreement": agreement, "version": locked.label},
+        )
+    locked.case = case
+    save_versioned(locked, locked.version, ["case"])
+    if meeting is not None:
+        council_services.add_to_agenda(meeting, case, Treatment.Kind.DECISION)
+    return case, True
+
+
+def _case_background(version: AgreementVersion) -> str:
+    """The paper's background: what the version is, where to read it, and
+    what the consultation gave (the partnership's language is active)."""
+    from django.utils.html import escape
+
+    from agreements.consultations import position_counts
+
+    slug = version.agreement.partnership.slug
+    link = reverse("agreements:version", args=[slug, version.pk])
+    parts = [
+        "<p>"
+        + escape(
+            _("The draft of %(agreement)s, version %(version)s, has %(count)s clauses.")
+            % {
+                "agreement": version.agreement,
+                "version": version.label,
+                "count": version.clauses.count(),
+            }
+        )
+        + f' <a href="{escape(link)}">'
+        + escape(_("Read the version and the comparison with the one before."))
+        + "</a></p>"
+    ]
+    if version.summary:
+        parts.append("<p>" + escape(version.summary) + "</p>")
+    consultation = version.consultations.order_by("-opened_at").first()
+    if consultation is not None:
+        counts = position_counts(consultation)
+        parts.append(
+            "<p>"
+            + escape(
+                _(
+                    "It was on consultation with %(addressed)s parties until %(deadline)s. "
+                    "%(answered)s answered: %(supports)s support it, %(comments)s support it "
+                    "with comments, %(objects)s do not support it and %(none)s had no comments."
+                )
+                % {
+                    "addressed": counts["addressed"],
+                    "deadline": consultation.deadline.strftime("%d.%m.%Y"),
+                    "answered": counts["answered"],
+                    "supports": counts["supports"],
+                    "comments": counts["comments"],
+                    "objects": counts["objects"],
+                    "none": counts["no_comment"],
+                }
+            )
+            + "</p>"
+        )
+    return "".join(parts)
 
 
 @transaction.atomic
@@ -246,7 +374,7 @@ def record_termination(
         raise ValidationError(_("The last binding day cannot come before the notice."))
     try:
         with transaction.atomic():
-            return Termination.objects.create(
+            termination = Termination.objects.create(
                 agreement=agreement,
                 organisation=organisation,
                 notice_given_on=notice_given_on,
@@ -256,6 +384,42 @@ def record_termination(
             )
     except IntegrityError:
         raise ValidationError(_("This party's notice is already recorded.")) from None
+    _tell_of_termination(termination)
+    return termination
+
+
+def _tell_of_termination(termination: Termination) -> None:
+    """The secretariat and the other bound parties' coordinators and leaders
+    learn of a notice (a link to the agreement)."""
+    agreement = termination.agreement
+    others = [p.pk for p in parties_of(agreement) if p.pk != termination.organisation_id]
+    users = {
+        u.pk: u
+        for group in people_who_may(Capability.RECORD_RATIFICATION, others).values()
+        for u in group
+    }
+    for role in (
+        PartnershipRole.objects.current()
+        .filter(partnership=agreement.partnership, role=PartnershipRole.Role.SECRETARIAT)
+        .select_related("user")
+    ):
+        users[role.user_id] = role.user
+    headline = _("%(party)s has given notice on %(agreement)s, binding until %(day)s") % {
+        "party": termination.organisation.name,
+        "agreement": agreement,
+        "day": termination.ends_on.strftime("%d.%m.%Y"),
+    }
+    path = reverse("agreements:agreement", args=[agreement.partnership.slug, agreement.pk])
+    notify_many(
+        Item(
+            user=user,
+            kind=Notification.Kind.AGREEMENT_TERMINATED,
+            partnership=agreement.partnership,
+            headline=headline,
+            path=path,
+        )
+        for user in users.values()
+    )
 
 
 def record_sent_to_directorate(

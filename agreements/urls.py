@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from agreements import views
+from agreements import consultation_views, views
 
 app_name = "agreements"
 
@@ -20,6 +20,18 @@ urlpatterns = [
     ),
     path("versjon/<int:pk>/", views.version_page, name="version"),
     path("versjon/<int:pk>/videre/", views.version_move_on, name="version_move_on"),
+    path("versjon/<int:pk>/sak/", views.version_case, name="version_case"),
+    path("versjon/<int:pk>/purring/", views.version_remind, name="version_remind"),
+    path("versjon/<int:pk>/horing/", consultation_views.open_round, name="consultation_new"),
+    path("horing/<int:pk>/", consultation_views.consultation, name="consultation"),
+    path("horing/<int:pk>/purring/", consultation_views.remind, name="consultation_remind"),
+    path(
+        "horing/<int:pk>/svar/<int:organisation_pk>/",
+        consultation_views.answer,
+        name="consultation_answer",
+    ),
+    path("horingssvar/<int:pk>/lest/", consultation_views.mark_read, name="answer_read"),
+    path("dokument/<int:pk>/", views.document, name="document"),
     path("versjon/<int:pk>/punkt/ny/", views.clause_new, name="clause_new"),
     path(
         "versjon/<int:pk>/ratifisering/<int:organisation_pk>/",

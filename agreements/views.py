@@ -10,23 +10,25 @@ partnership are 404; the rules live in :mod:`agreements.services`.
 from __future__ import annotations
 
 import copy
-from typing import cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from agreements import services
+from agreements.consultations import discard, store_document
 from agreements.forms import (
     AgreementForm,
+    CaseForm,
     ClauseForm,
     DirectorateForm,
     MoveOnForm,
@@ -35,27 +37,25 @@ from agreements.forms import (
     TerminationForm,
     unique_slug,
 )
-from agreements.models import Agreement, AgreementLevel, AgreementVersion, Clause, Ratification
+from agreements.models import (
+    Agreement,
+    AgreementLevel,
+    AgreementVersion,
+    Clause,
+    Document,
+    Ratification,
+)
 from core.forms import rebind_after_conflict
 from core.own import Own
+from core.pages import person, posted
 from core.services import EditConflict, error_text, history_for, save_versioned
-from councils.models import Council
+from councils.models import Council, Decision, Meeting
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
 from partnerships.models import Organisation
 from partnerships.views import Crumb, insider_view, staff_crumbs
 
 Status = AgreementVersion.Status
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The form's data on a POST, even an empty one (its errors are then a
-    400), and None on a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)  # insider_view: logged in
 
 
 def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
@@ -75,7 +75,9 @@ def _agreement(access: PartnershipAccess, pk: int) -> Agreement:
 
 def _version(access: PartnershipAccess, pk: int) -> AgreementVersion:
     return get_object_or_404(
-        AgreementVersion.objects.select_related("agreement__level", "previous", "adopted_by"),
+        AgreementVersion.objects.select_related(
+            "agreement__level", "previous", "case", "adopted_by__treatment__meeting__council"
+        ),
         pk=pk,
         agreement__partnership=access.partnership,
     )
@@ -147,7 +149,7 @@ def _agreement_form(
 def agreement_new(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     access = request_access(request)
     access.require(Capability.MANAGE_AGREEMENTS)
-    form = _agreement_form(access, _posted(request))
+    form = _agreement_form(access, posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             agreement = form.save(commit=False)
@@ -179,7 +181,7 @@ def agreement_edit(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     agreement = _agreement(access, pk)  # 404 before 403: not this partnership's
     access.require(Capability.MANAGE_AGREEMENTS)
     saved = copy.copy(agreement)
-    form = _agreement_form(access, _posted(request), agreement)
+    form = _agreement_form(access, posted(request), agreement)
     current = None
     if request.method == "POST" and form.is_valid():
         fields = ["level", "number", "title", "all_parties", "yields_to", "owner"]
@@ -266,7 +268,7 @@ def agreement_terminate(request: HttpRequest, partnership_slug: str, pk: int) ->
     parties = _terminating_parties(access, agreement)
     if not parties:
         raise PermissionDenied
-    form = TerminationForm(_posted(request), parties=parties)
+    form = TerminationForm(posted(request), parties=parties)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -276,7 +278,7 @@ def agreement_terminate(request: HttpRequest, partnership_slug: str, pk: int) ->
                 notice_given_on=data["notice_given_on"],
                 ends_on=data["ends_on"],
                 reason=data["reason"],
-                by=_user(request),
+                by=person(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -331,7 +333,7 @@ def version_new(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
         latest = agreement.versions.order_by("-created", "-pk").first()
         try:
             version = services.new_version(
-                agreement, form.cleaned_data["label"], by=_user(request), based_on=latest
+                agreement, form.cleaned_data["label"], by=person(request), based_on=latest
             )
         except ValidationError as error:
             form.add_error("label", error)
@@ -385,7 +387,7 @@ def version_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
         if version.status in services.RATIFIABLE and version.agreement.level.ratified
         else []
     )
-    steps = services.TRANSITIONS[version.status]
+    steps = _steps(version)
     return render(
         request,
         "agreements/manage/version.html",
@@ -395,8 +397,14 @@ def version_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "clauses": clauses,
             "can_manage": can_manage,
             "can_edit": can_manage and version.is_editable,
-            "move_form": MoveOnForm(steps=steps, initial={"version": version.version})
-            if can_manage and steps
+            "move_form": _move_form(version, None) if can_manage and steps else None,
+            "asks_decision": Status.ADOPTED in steps,
+            "consultations": list(
+                version.consultations.annotate(answered=Count("answers")).order_by("-opened_at")
+            ),
+            "can_consult": can_manage and version.status == Status.DRAFT,
+            "case_form": CaseForm(meetings=_open_meetings(version))
+            if can_manage and _may_prepare_case(version)
             else None,
             "rows": rows,
             "summary": _summary(rows, version) if rows else None,
@@ -415,13 +423,109 @@ def version_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
     )
 
 
+def _steps(version: AgreementVersion) -> set[str]:
+    """Where the move-on form may take the version: consultation has its
+    own form (parties and deadline), and adoption needs the council case."""
+    steps = services.TRANSITIONS[version.status] - {Status.CONSULTATION}
+    if version.case_id is None:
+        steps -= {Status.ADOPTED}
+    return steps
+
+
+def _move_form(version: AgreementVersion, data: QueryDict | None) -> MoveOnForm:
+    return MoveOnForm(
+        data,
+        steps=_steps(version),
+        decisions=Decision.objects.filter(treatment__case=version.case).select_related(
+            "treatment__meeting__council"
+        ),
+        initial={"version": version.version},
+    )
+
+
+def _may_prepare_case(version: AgreementVersion) -> bool:
+    return (
+        version.case_id is None
+        and version.status in (Status.DRAFT, Status.CONSULTATION)
+        and version.agreement.owner_id is not None
+    )
+
+
+def _open_meetings(version: AgreementVersion) -> Any:
+    """Coming meetings of the owner council whose agenda is still open."""
+    from councils.services import AGENDA_OPEN
+
+    return Meeting.objects.filter(
+        council=version.agreement.owner,
+        status__in=AGENDA_OPEN,
+        starts_at__gte=timezone.now(),
+    ).select_related("council")
+
+
+@require_POST
+@insider_view
+def version_case(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Prepare the owner council's case that adopts the version."""
+    access = request_access(request)
+    version = _version(access, pk)
+    access.require(Capability.MANAGE_AGREEMENTS)
+    form = CaseForm(request.POST, meetings=_open_meetings(version))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect("agreements:version", partnership_slug, pk)
+    try:
+        case, created = services.prepare_case(
+            version, by=person(request), meeting=form.cleaned_data["meeting"]
+        )
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("agreements:version", partnership_slug, pk)
+    if created:
+        messages.success(
+            request, _("The case was made. Check its paper before the notice goes out.")
+        )
+    return redirect("councils:case", partnership_slug, case.pk)
+
+
+@require_POST
+@insider_view
+def version_remind(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """Remind the parties that have not yet recorded their body's decision."""
+    access = request_access(request)
+    version = _version(access, pk)
+    access.require(Capability.MANAGE_AGREEMENTS)
+    try:
+        waiting = services.remind_ratification(version)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s party was reminded.", "%(count)s parties were reminded.", len(waiting)
+            )
+            % {"count": len(waiting)},
+        )
+    return redirect("agreements:version", partnership_slug, pk)
+
+
+@insider_view
+def document(request: HttpRequest, partnership_slug: str, pk: int) -> StreamingHttpResponse:
+    """A party's consultation document or signed ratification record."""
+    from councils.documents import attachment_response
+
+    access = request_access(request)
+    found = get_object_or_404(Document, pk=pk, partnership=access.partnership)
+    return attachment_response(found)  # type: ignore[arg-type]
+
+
 @require_POST
 @insider_view
 def version_move_on(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access = request_access(request)
     version = _version(access, pk)
     access.require(Capability.MANAGE_AGREEMENTS)
-    form = MoveOnForm(request.POST, steps=services.TRANSITIONS[version.status])
+    form = _move_form(version, request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect("agreements:version", partnership_slug, pk)
@@ -431,6 +535,7 @@ def version_move_on(request: HttpRequest, partnership_slug: str, pk: int) -> Htt
             form.cleaned_data["version"],
             form.cleaned_data["to"],
             in_force_from=form.cleaned_data["in_force_from"],
+            decision=form.cleaned_data["decision"],
         )
     except (ValidationError, EditConflict) as error:
         messages.error(request, error_text(error))
@@ -473,7 +578,7 @@ def clause_new(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResp
     access.require(Capability.MANAGE_AGREEMENTS)
     if not version.is_editable:
         raise Http404  # nothing to add to: the page does not offer it
-    form = ClauseForm(_posted(request))
+    form = ClauseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -507,7 +612,7 @@ def clause_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
         "text": clause.text,
         "points": list(clause.coverage.values_list("point", flat=True)),
     }
-    form = ClauseForm(_posted(request), initial=initial)
+    form = ClauseForm(posted(request), initial=initial)
     current = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -547,6 +652,19 @@ def clause_remove(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
     return redirect("agreements:version", partnership_slug, version_pk)
 
 
+def _stored(request: HttpRequest, form: Any) -> Document | None:
+    """The form's checked ``document`` stored, or None; a refused file is
+    the field's error."""
+    upload = form.cleaned_data.get("document")
+    if not upload:
+        return None
+    try:
+        return store_document(request_access(request).partnership, upload, by=person(request))
+    except ValidationError as error:
+        form.add_error("document", error)
+        return None
+
+
 @insider_view
 def ratification(
     request: HttpRequest, partnership_slug: str, pk: int, organisation_pk: int
@@ -570,24 +688,33 @@ def ratification(
     def make(data: QueryDict | None, instance: Ratification | None = existing) -> RatificationForm:
         target = instance or Ratification(agreement_version=version, organisation=party)
         return RatificationForm(
-            data, instance=target, initial={"version": target.version if instance else None}
+            data,
+            request.FILES if data is not None else None,
+            instance=target,
+            initial={"version": target.version if instance else None},
         )
 
-    form = make(_posted(request), copy.copy(existing) if existing else None)
+    form = make(posted(request), copy.copy(existing) if existing else None)
     current = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in RatificationForm.Meta.fields}
         expected = form.cleaned_data["version"]
-        try:
-            services.record_ratification(version, party, expected, by=_user(request), **data)
-        except EditConflict as conflict:
-            current = Ratification.objects.get(agreement_version=version, organisation=party)
-            form = rebind_after_conflict(lambda d: make(d, copy.copy(current)), form, conflict)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The ratification was recorded."))
-            return redirect("agreements:version", partnership_slug, version.pk)
+        document = _stored(request, form)
+        if not form.errors:
+            if document is not None:
+                data["document"] = document
+            try:
+                services.record_ratification(version, party, expected, by=person(request), **data)
+            except EditConflict as conflict:
+                discard(document)
+                current = Ratification.objects.get(agreement_version=version, organisation=party)
+                form = rebind_after_conflict(lambda d: make(d, copy.copy(current)), form, conflict)
+            except ValidationError as error:
+                discard(document)
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The ratification was recorded."))
+                return redirect("agreements:version", partnership_slug, version.pk)
     return render(
         request,
         "agreements/manage/ratification_form.html",

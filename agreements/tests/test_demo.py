@@ -207,3 +207,27 @@ def test_st_olav_has_its_own_agreement_adopted_by_its_own_parties(hnt: Any) -> N
         partnership=agreement.partnership, role=Participation.Role.PARTY
     ).values_list("organisation_id", flat=True)
     assert {r.organisation_id for r in version.ratifications.all()} == set(parties)
+
+
+def test_the_revision_was_on_consultation_and_adopted_by_psus_decision(hnt: Any) -> None:
+    revision = AgreementVersion.objects.get(
+        agreement__partnership=hnt, agreement__slug="samarbeidsavtale", status=Status.RATIFICATION
+    )
+    (consultation,) = revision.consultations.all()
+    assert not consultation.is_open
+    answers = list(consultation.answers.all())
+    addressed = consultation.addressed.count()
+    assert len(answers) == 8 and addressed > len(answers)
+    # Those that did not answer were reminded; one answer came after the deadline.
+    assert consultation.addressed.filter(reminded_at__isnull=False).count() == addressed - 8
+    assert sum(timezone.localdate(a.answered_at) > consultation.deadline for a in answers) == 1
+    assert {a.position for a in answers} >= {"supports", "comments", "objects", "no_comment"}
+    commented = {c.clause.key for a in answers for c in a.comments.all()}
+    assert commented <= set(revision.clauses.values_list("key", flat=True)) and commented
+    # PSU decided on the version's case before it went to the parties.
+    assert revision.case is not None and revision.adopted_by is not None
+    assert revision.adopted_by.treatment.case == revision.case
+    meeting = revision.adopted_by.treatment.meeting
+    assert meeting.council.slug == "psu"
+    assert revision.sent_to_parties_on is not None
+    assert timezone.localdate(meeting.starts_at) < revision.sent_to_parties_on

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement, AgreementLevel, AgreementVersion, Clause, Ratification
+from agreements.tests.adoption import decided
 from partnerships.models import Organisation
 
 Status = AgreementVersion.Status
@@ -59,11 +60,19 @@ def test_the_secretariat_drafts_and_sends_a_version_and_a_party_ratifies(
     assert response.status_code == 302
     clause = Clause.objects.get(agreement_version=version)
     assert sorted(clause.coverage.values_list("point", flat=True)) == [1, 12]
-    for step in ("consultation", "adopted", "ratification"):
+    # The consultation and the council's adoption have their own tests
+    # (test_consultations.py); here the council has decided.
+    decision = decided(version, people.sara)
+    for step in ("adopted", "ratification"):
         version.refresh_from_db()
         response = sara.post(
             f"/hnt/intern/avtaler/versjon/{version.pk}/videre/",
-            {"to": step, "version": str(version.version), "in_force_from": "2027-01-01"},
+            {
+                "to": step,
+                "version": str(version.version),
+                "in_force_from": "2027-01-01",
+                "decision": str(decision.pk),
+            },
         )
         assert response.status_code == 302
     version.refresh_from_db()
@@ -195,7 +204,11 @@ def test_the_pages_query_counts_do_not_grow(
     client = as_person("sara")
     with django_assert_num_queries(11):
         assert client.get("/hnt/intern/avtaler/").status_code == 200
-    with django_assert_num_queries(18):
+    # The version page: the request's own (session, user, second factor,
+    # partnership, roles, memberships) and the session saved (3); the
+    # version, its clauses with coverage and joint measures (3), its
+    # consultations, the parties and their ratifications, the history.
+    with django_assert_num_queries(19):
         assert client.get(f"/hnt/intern/avtaler/versjon/{last.pk}/").status_code == 200
 
 
