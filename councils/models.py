@@ -356,6 +356,8 @@ class Decision(VersionedModel):
     """What a meeting decided on one agenda item, kept apart from the
     recommendation it was asked to adopt."""
 
+    names_are_own_text = True  # core.services.history_for marks them
+
     treatment = models.OneToOneField(Treatment, on_delete=models.CASCADE, related_name="decision")
     recommendation = models.TextField(_("recommendation"), blank=True)
     adopted_as_recommended = models.BooleanField(_("adopted as recommended"), default=True)

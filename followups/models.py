@@ -37,6 +37,8 @@ def validate_site_relative_url(value: str) -> None:
 
 
 class FollowUp(VersionedModel):
+    names_are_own_text = True  # core.services.history_for marks them
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         IN_PROGRESS = "in_progress", _("In progress")

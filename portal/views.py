@@ -53,8 +53,9 @@ def about(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 
 
 def tools(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    """Deviation reporting (after log-in) and, when the partnership publishes
-    them, its deviation statistics; the routines come with the agreements."""
+    """Deviation reporting (after log-in), the deviation statistics when the
+    partnership publishes them, and the routines in force (their own list,
+    ``public_routines:index``)."""
     from deviations.models import DeviationConfig
 
     partnership = request.partnership  # type: ignore[attr-defined]

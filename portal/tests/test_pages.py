@@ -43,9 +43,13 @@ def test_each_partnership_shows_only_its_own_parties(people: Any) -> None:
 
 
 def test_unbuilt_sections_say_so_plainly(people: Any) -> None:
-    response = Client().get("/hnt/verktoy/", HTTP_ACCEPT_LANGUAGE="nb")
+    response = Client().get("/hnt/tall-og-statistikk/", HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 200
     assert "Ikke tilgjengelig i Samspill ennå" in response.content.decode()
+    # The routines are built: the tools page leads to them instead.
+    tools = Client().get("/hnt/verktoy/", HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "Ikke tilgjengelig i Samspill ennå" not in tools
+    assert 'href="/hnt/samhandlingsrutiner/"' in tools
 
 
 def test_the_agreements_section_leads_to_the_register(people: Any) -> None:
