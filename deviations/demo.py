@@ -28,8 +28,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from core import richtext
 from core.workdays import deadline_after
-from deviations import services
+from deviations import loop, services
 from deviations.models import (
     Deviation,
     DeviationCategory,
@@ -37,6 +38,7 @@ from deviations.models import (
     DeviationMessage,
     Guideline,
     PartyReporting,
+    TrendCase,
 )
 from partnerships.models import Membership, Organisation, Participation, Partnership
 
@@ -570,6 +572,7 @@ def ensure_configuration(partnership: Partnership) -> None:
         for number, name in GUIDELINES
         if number not in existing
     )
+    services.link_guidelines(partnership)
     services.config_for(partnership)
     # Verdal lets all its members report (Vilde Fagleder and Viktor
     # Enhetsleder from the representation demo can log in and try it).
@@ -919,4 +922,94 @@ def build_deviations_demo(now: datetime.datetime | None = None) -> int:
     builder = _Builder(partnership, now or timezone.now())
     builder.build()
     builder.save()
+    _learning_loop(partnership)
     return len(builder.rows)
+
+
+def _learning_loop(partnership: Partnership) -> None:
+    """The discharge routine of the routines demo, revised through the loop:
+    its deviations (late discharges, category C under guideline 1) taken to
+    ASU in the last meeting held at least a month before the revision came
+    in force, the decision, its follow-up "revise the routine" (done), and
+    the revised version recording both. Fewer of the routine's deviations
+    are reported after the revision (70 % of those deviations are linked to
+    the routine before it, 25 % after), so its page shows the drop."""
+    from agreements.models import AgreementVersion, Clause
+    from councils.models import Decision, Meeting, Treatment
+    from followups.models import FollowUp
+    from routines.models import Routine, RoutineVersion
+
+    routine = Routine.objects.filter(partnership=partnership, slug="utskrivning").first()
+    guideline = Guideline.objects.filter(partnership=partnership, number=1).first()
+    if routine is None or guideline is None:
+        return
+    revision = (
+        routine.versions.filter(status=RoutineVersion.Status.IN_FORCE, previous__isnull=False)
+        .exclude(in_force_from=None)
+        .first()
+    )
+    if revision is None or revision.in_force_from is None:
+        return
+    clause = Clause.objects.filter(
+        agreement_version__agreement=guideline.agreement,
+        agreement_version__status=AgreementVersion.Status.IN_FORCE,
+        key=routine.clause_key,
+    ).first()
+    rng = random.Random(SEED + 1)
+    chosen = [
+        pk
+        for pk, submitted in Deviation.objects.filter(
+            partnership=partnership, guideline=guideline, category__code="C"
+        )
+        .exclude(status=Deviation.Status.DRAFT)
+        .order_by("pk")
+        .values_list("pk", "submitted_at")
+        if submitted is not None
+        and rng.random() < (0.7 if timezone.localdate(submitted) < revision.in_force_from else 0.25)
+    ]
+    Deviation.objects.filter(pk__in=chosen).update(routine=routine, clause=clause)
+    if TrendCase.objects.filter(routine=routine).exists():
+        return  # the case and its decision are history already (a rebuild)
+    held = [
+        s for s in Meeting.Status.values if s not in ("planned", "notice_published", "cancelled")
+    ]
+    meeting = (
+        Meeting.objects.filter(
+            council__partnership=partnership,
+            council__slug="asu",
+            status__in=held,
+            starts_at__lt=_start_of(revision.in_force_from - datetime.timedelta(days=30)),
+        )
+        .select_related("council")
+        .order_by("-starts_at")
+        .first()
+    )
+    sara = User.objects.filter(email="sara@hnt.example").first()
+    if meeting is None:
+        return
+    day = timezone.localdate(meeting.starts_at) - datetime.timedelta(days=14)
+    trend_case, _created = loop.open_case(
+        partnership, loop.Subject(routine=routine), council=meeting.council, by=sara, today=day
+    )
+    last = meeting.treatments.order_by("-position").first()
+    treatment = Treatment.objects.create(
+        meeting=meeting,
+        case=trend_case.case,
+        kind=Treatment.Kind.DECISION,
+        position=(last.position if last else 10) + 10,
+    )
+    text = richtext.text_of(trend_case.case.proposed_decision)
+    decision = Decision.objects.create(
+        treatment=treatment, recommendation=text, adopted_text=text, recorded_by=sara
+    )
+    followup = loop.revise_followup(trend_case, decision, by=sara)
+    FollowUp.objects.filter(pk=followup.pk).update(
+        status=FollowUp.Status.DONE, closed_at=_start_of(revision.in_force_from)
+    )
+    RoutineVersion.objects.filter(pk=revision.pk).update(
+        decision=decision,
+        followup=followup,
+        reason=(
+            "ASU ba om revisjon etter mange samhandlingsavvik ved sene utskrivninger. (Demodata.)"
+        ),
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agreements.models import Clause
 from core.forms import GuardedForm, VersionedFormMixin
 from councils.models import Council
 from deviations import services
@@ -22,6 +23,7 @@ from deviations.models import SECTION_6_2_POINTS, Deviation, DeviationCategory, 
 from deviations.statistics import start_of_day
 from partnerships.access import PartnershipAccess
 from partnerships.models import Organisation, Partnership
+from routines.models import Routine
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -46,6 +48,18 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
     )
     guideline: forms.ModelChoiceField[Guideline] = forms.ModelChoiceField(
         label=_("Guideline breached"), queryset=Guideline.objects.none(), required=False
+    )
+    clause: forms.ModelChoiceField[Clause] = forms.ModelChoiceField(
+        label=_("Clause of the guideline"),
+        queryset=Clause.objects.none(),
+        required=False,
+        help_text=_("If you know it: the clause of the guideline in force that was not followed."),
+    )
+    routine: forms.ModelChoiceField[Routine] = forms.ModelChoiceField(
+        label=_("Routine concerned"),
+        queryset=Routine.objects.none(),
+        required=False,
+        help_text=_("If a samhandlingsrutine describes what should have happened."),
     )
     section_point = forms.TypedChoiceField(
         label=_("§ 6-2 point"),
@@ -93,8 +107,12 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
         parties: list[Organisation],
         categories: Any,
         guidelines: Any,
+        clauses: Any = None,
+        routines: Any = None,
         **kwargs: Any,
     ) -> None:
+        clauses = clauses if clauses is not None else Clause.objects.none()
+        routines = routines if routines is not None else Routine.objects.none()
         super().__init__(*args, **kwargs)
         self.fields["version"].required = False
         reporting = self.fields["reporting_organisation"]
@@ -113,6 +131,10 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
         ).order_by("name")
         self.fields["category"].queryset = categories  # type: ignore[attr-defined]
         self.fields["guideline"].queryset = guidelines  # type: ignore[attr-defined]
+        clause = self.fields["clause"]
+        clause.queryset = clauses  # type: ignore[attr-defined]
+        clause.label_from_instance = _clause_label  # type: ignore[attr-defined]
+        self.fields["routine"].queryset = routines  # type: ignore[attr-defined]
         if not self.is_bound:
             self.initial.setdefault("client_key", uuid.uuid4())
 
@@ -149,6 +171,8 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
             "occurred_time": local.time().replace(second=0, microsecond=0),
             "category": deviation.category_id,
             "guideline": deviation.guideline_id,
+            "clause": deviation.clause_id,
+            "routine": deviation.routine_id,
             "section_point": deviation.section_point,
             "description": deviation.description,
             "immediate_measures": deviation.immediate_measures,
@@ -157,6 +181,32 @@ class DeviationForm(VersionedFormMixin, GuardedForm):
             "external_reference": deviation.external_reference,
             "version": deviation.version,
         }
+
+
+def _clause_label(clause: Clause) -> str:
+    agreement = clause.agreement_version.agreement
+    return f"{agreement.number or agreement.title}: {clause}"
+
+
+def clause_choices(partnership: Partnership) -> QuerySet[Clause]:
+    """The clauses in force of the agreements the partnership's guidelines
+    refer to (one query when listed)."""
+    from agreements.models import AgreementVersion
+
+    return (
+        Clause.objects.filter(
+            agreement_version__status=AgreementVersion.Status.IN_FORCE,
+            agreement_version__agreement__deviation_guidelines__partnership=partnership,
+            agreement_version__agreement__deviation_guidelines__active=True,
+        )
+        .select_related("agreement_version__agreement")
+        .order_by("agreement_version__agreement__number", "position")
+        .distinct()
+    )
+
+
+def routine_choices(partnership: Partnership) -> QuerySet[Routine]:
+    return Routine.objects.filter(partnership=partnership).order_by("number", "title")
 
 
 class AnswerForm(VersionedFormMixin, GuardedForm):

@@ -91,7 +91,11 @@ class DeviationCategory(models.Model):
 
 
 class Guideline(models.Model):
-    """A guideline (retningslinje) of the partnership's cooperation agreement."""
+    """A guideline (retningslinje) as deviation reports name it: a number and
+    a name the reporters know, referring to the agreement (the guideline's
+    own agreement in ``agreements``) whose text, clauses and routines it
+    stands for. Migration 0004 linked the guidelines that existed before to
+    the agreement with the same number or title."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="guidelines"
@@ -99,6 +103,15 @@ class Guideline(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("in use"), default=True)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deviation_guidelines",
+        verbose_name=_("agreement"),
+        help_text=_("The guideline or agreement in the agreement register this refers to."),
+    )
 
     class Meta:
         verbose_name = _("guideline")
@@ -174,6 +187,24 @@ class Deviation(VersionedModel):
         blank=True,
         related_name="+",
         verbose_name=_("guideline breached"),
+    )
+    # The clause of the guideline's agreement and the routine concerned, when
+    # the reporter knows them (the learning loop counts deviations by them).
+    clause = models.ForeignKey(
+        "agreements.Clause",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("clause"),
+    )
+    routine = models.ForeignKey(
+        "routines.Routine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deviations",
+        verbose_name=_("routine"),
     )
     section_point = models.PositiveSmallIntegerField(
         _("§ 6-2 point"), choices=SECTION_6_2_POINTS, null=True, blank=True
@@ -355,3 +386,49 @@ class PartyReporting(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class TrendCase(models.Model):
+    """A council case the secretariat opened from the deviation statistics
+    of one guideline, clause or routine: what was counted, over which
+    period, and which deviations (the learning loop, :mod:`deviations.loop`).
+    A routine version revised after the case's decision is traced back to
+    these deviations."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="trend_cases"
+    )
+    case = models.OneToOneField(
+        "councils.Case", on_delete=models.CASCADE, related_name="deviation_trend"
+    )
+    guideline = models.ForeignKey(
+        Guideline, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    clause_key = models.CharField(max_length=40, blank=True)
+    routine = models.ForeignKey(
+        "routines.Routine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trend_cases",
+    )
+    subject = models.CharField(_("what the deviations concern"), max_length=400)
+    period_from = models.DateField(_("counted from"))
+    period_to = models.DateField(_("counted until"))
+    deviations = models.ManyToManyField(Deviation, related_name="trend_cases", blank=True)
+    # The decision's follow-up "revise the routine", once made.
+    followup = models.ForeignKey(
+        "followups.FollowUp", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deviation trend case")
+        verbose_name_plural = _("deviation trend cases")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

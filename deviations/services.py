@@ -70,6 +70,8 @@ REPORT_FIELDS = [
     "occurred_at",
     "category",
     "guideline",
+    "clause",
+    "routine",
     "section_point",
     "description",
     "immediate_measures",
@@ -146,6 +148,22 @@ def _check_report(partnership: Partnership, data: Mapping[str, Any], own: frozen
     guideline = data.get("guideline")
     if guideline is not None and guideline.partnership_id != partnership.pk:
         errors["guideline"] = _("Choose one of this partnership's guidelines.")
+    clause, routine = data.get("clause"), data.get("routine")
+    if clause is not None and (
+        guideline is None
+        or guideline.agreement_id is None
+        or clause.agreement_version.agreement_id != guideline.agreement_id
+    ):
+        errors["clause"] = _("Choose a clause of the guideline chosen.")
+    if routine is not None and routine.partnership_id != partnership.pk:
+        errors["routine"] = _("Choose one of this partnership's routines.")
+    elif (
+        routine is not None
+        and guideline is not None
+        and guideline.agreement_id is not None
+        and routine.agreement_id != guideline.agreement_id
+    ):
+        errors["routine"] = _("The routine belongs to another guideline than the one chosen.")
     occurred = data.get("occurred_at")
     if occurred is not None and occurred > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("The time of the event cannot be in the future.")
@@ -630,6 +648,29 @@ def send_reminders(today: datetime.date | None = None) -> int:
 
 def guidelines(partnership: Partnership) -> list[Guideline]:
     return list(Guideline.objects.filter(partnership=partnership, active=True))
+
+
+def link_guidelines(partnership: Partnership) -> int:
+    """Link each unlinked guideline to the partnership's agreement with the
+    same number and title (or, failing that, the one agreement with the same
+    title or number); returns how many were linked. The same rule as
+    migration 0004, which did it for the guidelines that existed then."""
+    from agreements.models import Agreement
+
+    agreements = list(Agreement.objects.filter(partnership=partnership))
+    linked = 0
+    for guideline in Guideline.objects.filter(partnership=partnership, agreement__isnull=True):
+        name = guideline.name.strip().lower()
+        by_title = [a for a in agreements if a.title.strip().lower() == name]
+        by_number = [a for a in agreements if a.number.strip() == str(guideline.number)]
+        both = [a for a in by_title if a in by_number]
+        for found in (both, by_title, by_number):
+            if len(found) == 1:
+                guideline.agreement = found[0]
+                guideline.save(update_fields=["agreement"])
+                linked += 1
+                break
+    return linked
 
 
 # --- Who may report ---------------------------------------------------------------

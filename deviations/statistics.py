@@ -202,6 +202,50 @@ def by_guideline(deviations: QuerySet[Deviation]) -> list[Row]:
     ]
 
 
+def by_clause(deviations: QuerySet[Deviation]) -> list[Row]:
+    """Per clause of a guideline, the same clause across the guideline's
+    versions counted together (its stable key within the agreement)."""
+    rows: dict[str, list[Any]] = {}
+    for r in _grouped(
+        deviations,
+        "clause__agreement_version__agreement_id",
+        "clause__key",
+        "guideline__number",
+        "clause__number",
+        "clause__heading",
+    ):
+        key = (
+            f"{r['clause__agreement_version__agreement_id']}:{r['clause__key']}"
+            if r["clause__key"]
+            else ""
+        )
+        label = (
+            f"{r['guideline__number'] or ''} · {r['clause__number']} {r['clause__heading']}".strip(
+                " ·"
+            )
+            if key
+            else str(_("No clause given"))
+        )
+        if key in rows:
+            rows[key][2] += r["n"]
+        else:
+            rows[key] = [key, label, r["n"]]
+    return [Row(key, label, n) for key, label, n in rows.values()]
+
+
+def by_routine(deviations: QuerySet[Deviation]) -> list[Row]:
+    return [
+        Row(
+            str(r["routine_id"] or ""),
+            f"{r['routine__number']} {r['routine__title']}".strip()
+            if r["routine_id"] is not None
+            else _("No routine given"),
+            r["n"],
+        )
+        for r in _grouped(deviations, "routine__number", "routine__title", "routine_id")
+    ]
+
+
 def by_section_point(deviations: QuerySet[Deviation]) -> list[Row]:
     names = dict(SECTION_6_2_POINTS)
     return [
@@ -347,6 +391,8 @@ def summary(deviations: QuerySet[Deviation], today: datetime.date | None = None)
 BREAKDOWNS = (
     "category",
     "guideline",
+    "clause",
+    "routine",
     "section_point",
     "reporting_party",
     "receiving_party",
@@ -357,6 +403,8 @@ BREAKDOWNS = (
 BREAKDOWN_FUNCTIONS = {
     "category": by_category,
     "guideline": by_guideline,
+    "clause": by_clause,
+    "routine": by_routine,
     "section_point": by_section_point,
     "reporting_party": by_reporting_party,
     "receiving_party": by_receiving_party,

@@ -33,6 +33,7 @@ from councils.models import Council
 from deviations import exports, quarterly, statistics
 from deviations.access import handling_organisation_ids, visible_deviations
 from deviations.forms import DeviationFilterForm
+from deviations.loop_views import TrendCaseForm
 from deviations.models import Deviation, DeviationConfig
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
@@ -102,6 +103,11 @@ def _filter(request: HttpRequest) -> tuple[StatisticsFilterForm, dict[str, Any]]
     return form, {"period": statistics.MONTH, "start": start, "end": end}
 
 
+# Charts whose labels are the partnership's own words (marked with its
+# language), except the row of reports that named none.
+OWN_LABELS = frozenset({"category", "guideline", "clause", "routine"})
+
+
 def chart(key: str, title: str, rows: list[statistics.Row]) -> dict[str, Any]:
     """What the SVG bar chart needs: a bar length per row, scaled to the
     largest count (no queries)."""
@@ -113,6 +119,7 @@ def chart(key: str, title: str, rows: list[statistics.Row]) -> dict[str, Any]:
             {
                 "label": label,
                 "full_label": row.label,
+                "own": key in OWN_LABELS and (key == "category" or row.key != ""),
                 "count": row.count,
                 "width": round(BAR_SPACE * row.count / top),
                 "y": i * ROW_HEIGHT,
@@ -139,6 +146,8 @@ def breakdown_titles() -> dict[str, str]:
         "reporting_party": _("By reporting party"),
         "receiving_party": _("By receiving party"),
         "guideline": _("By guideline"),
+        "clause": _("By clause of the guideline"),
+        "routine": _("By routine"),
         "section_point": _("By § 6-2 point"),
         "consequence": _("By consequence for the patient"),
     }
@@ -175,6 +184,9 @@ def statistics_page(request: HttpRequest, partnership_slug: str) -> HttpResponse
             "summary": figures.summary,
             "charts": charts,
             "can_manage": access.can(Capability.MANAGE_DEVIATIONS),
+            "trend_form": TrendCaseForm(partnership=access.partnership)
+            if access.can(Capability.MANAGE_DEVIATIONS)
+            else None,
             "query": query,
             "breadcrumbs": _crumbs(request, (_("Statistics"), None)),
         },

@@ -35,6 +35,8 @@ from deviations.forms import (
     EscalateForm,
     MeasureForm,
     MessageForm,
+    clause_choices,
+    routine_choices,
 )
 from deviations.models import Deviation, DeviationCategory, Guideline
 from partnerships.access import PartnershipAccess, request_access
@@ -136,6 +138,8 @@ def _form(
         parties=parties,
         categories=DeviationCategory.objects.filter(partnership=partnership, active=True),
         guidelines=Guideline.objects.filter(partnership=partnership, active=True),
+        clauses=clause_choices(partnership),
+        routines=routine_choices(partnership),
         **kwargs,
     )
 

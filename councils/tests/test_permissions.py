@@ -17,7 +17,7 @@ MANAGERS = {"sara", "ada"}
 def _ids() -> dict[str, Any]:
     hnt_cases = Case.objects.filter(partnership__slug="hnt")
     public = hnt_cases.get(title__startswith="Handlingsplan for samhandling")
-    council_internal = hnt_cases.get(title__startswith="Oppgaveoverføring")
+    council_internal = hnt_cases.get(title__startswith="Oppgaveoverføring: sårbehandling")
     internal = hnt_cases.get(title__startswith="Budsjett for sekretariatet")
     exempt = hnt_cases.get(title__startswith="Avtale om legevaktsamarbeid")
     meeting = public.treatments.first().meeting  # type: ignore[union-attr]

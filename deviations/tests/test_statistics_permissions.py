@@ -52,6 +52,10 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", "/hnt/intern/avvik/kvartalsrapport/", {}, _expect(200, overrides=MANAGE_403)),
     # An empty form comes back with its errors for those who may create.
     ("POST", "/hnt/intern/avvik/kvartalsrapport/", QUARTER, _expect(200, overrides=MANAGE_403)),
+    # A trend to a council: the secretariat is sent back to the statistics
+    # with what was missing; the others may not.
+    ("POST", "/hnt/intern/avvik/statistikk/sak/", {}, _expect(302, overrides=MANAGE_403)),
+    ("GET", "/hnt/intern/avvik/statistikk/sak/", {}, dict.fromkeys(PEOPLE, 405)),
     # In the other partnership, by its own people.
     (
         "GET",

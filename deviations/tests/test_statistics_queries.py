@@ -26,9 +26,12 @@ PINNED = {
     # + the summary (one aggregate), the trend (one grouped query) and one
     #   grouped query per breakdown: category, guideline, § 6-2 point,
     #   reporting party, receiving party, direction, consequence, and two for
-    #   the region (counts per reporting party, then their regions)
-    "/hnt/intern/avvik/statistikk/": BASE + 11,
-    "/hnt/intern/avvik/statistikk/" + RANGE: BASE + 11,
+    #   the region (counts per reporting party, then their regions), and per
+    #   clause and per routine (2)
+    # + the form taking a trend to a council: the routines and guidelines
+    #   with their counts over two years (2) and the councils (1)
+    "/hnt/intern/avvik/statistikk/": BASE + 16,
+    "/hnt/intern/avvik/statistikk/" + RANGE: BASE + 16,
     # + the councils for the form's choices and the default council (ASU)
     "/hnt/intern/avvik/kvartalsrapport/": BASE + 2,
 }
