@@ -214,9 +214,10 @@ def my_access(request: HttpRequest, slug: str) -> list[str]:
 
 
 class SearchHitOut(Schema):
-    kind: str  # "case", "decision" or "minutes"
+    kind: str  # "case", "decision", "minutes", "agreement", "clause" or "routine"
     title: str
-    number: str  # the case number ("26/004"); "" for minutes
+    # The case number ("26/004"), or the agreement's, clause's or routine's; "" for minutes.
+    number: str
     date: date | None
     snippet: str  # plain text
     url: str  # the page to read it on (internal pages for insiders)
@@ -227,6 +228,9 @@ class SearchCountsOut(Schema):
     case: int
     decision: int
     minutes: int
+    agreement: int
+    clause: int
+    routine: int
 
 
 class SearchOut(Schema):
@@ -250,11 +254,12 @@ def search(
     kind: str = "",
     page: int = Query(1, ge=1, le=MAX_PAGE),
 ) -> Status[dict[str, object]]:
-    """Cases, decisions and minutes matching every word of ``q``, as the
-    search page shows them to the caller: insiders of the partnership get
-    what they may see inside, everyone else what the public pages show.
-    ``kind`` narrows to one of case, decision, minutes. A query holding a
-    personal identity number is refused (400)."""
+    """Cases, decisions, minutes, agreements, clauses and routines matching
+    every word of ``q``, as the search page shows them to the caller:
+    insiders of the partnership get what they may see inside, everyone else
+    what the public pages show. ``kind`` narrows to one of case, decision,
+    minutes, agreement, clause, routine. A query holding a personal identity
+    number is refused (400)."""
     partnership = _get_partnership(slug)
     form = SearchForm({"q": q, "kind": kind})
     if not form.is_valid():
@@ -297,3 +302,4 @@ def search(
 api.add_router("/deviations", "deviations.api.router")
 api.add_router("/crisis", "crisis.api.router")
 api.add_router("/agreements", "agreements.api.router")
+api.add_router("/routines", "routines.api.router")

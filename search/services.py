@@ -1,4 +1,5 @@
-"""Search over the cases, decisions and minutes a person may see.
+"""Search over the cases, decisions, minutes, agreements, clauses and
+routines a person may see.
 
 Visibility is exactly what the council pages allow:
 
@@ -12,6 +13,22 @@ Visibility is exactly what the council pages allow:
   public (``councils.public_views.case_page``); decisions on public cases in
   published minutes; published minutes (``councils.public_views.minutes_page``).
 
+The agreements and routines follow their pages too:
+
+- agreements (number, title, and the text of the clauses of the version the
+  reader sees, :func:`agreements.searchable.shown_version_id`): the public
+  finds those with a public version and reads the version in force, else
+  the newest public one (``agreements.public_views.agreement_page``); an
+  insider finds every agreement, drafts included, and reads the version in
+  force, else the newest;
+- clauses (number, heading, text) of that same version, linked on the
+  public side to the clause on the agreement's page and inside to the
+  version's page;
+- routines (number, title and the text of a version): the public finds
+  those with a version in force and reads that (``routines.public_views``);
+  an insider finds every routine and reads the version in force, else the
+  newest draft.
+
 Exempt (restricted) cases on a public agenda are shown to anyone who may not
 read them by their public title only: they are matched against the public
 title (and number) alone, ranked on it alone, and their hit carries no paper
@@ -22,6 +39,11 @@ PostgreSQL uses full-text search with the Norwegian configuration (stemming:
 where every word of the query occurs as a substring matches too. SQLite (and
 any other database) uses that substring rule alone. Both return the same
 shape: ranked :class:`Hit` rows, counts per kind, and the total.
+
+Rich text is HTML. The case paper's text is kept beside it
+(``Case.paper_text``); clauses and routine versions keep none, so their text
+is read from the HTML in the query (:func:`_plain_text`). Either way markup
+neither matches ("strong", "li") nor splits a word.
 """
 
 from __future__ import annotations
@@ -32,6 +54,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
+from html import unescape
 from operator import and_, or_
 from typing import Any
 
@@ -44,19 +67,26 @@ from django.db.models import (
     Expression,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
+    StringAgg,
     Subquery,
+    TextField,
     Value,
     When,
     Window,
 )
+from django.db.models.functions import Coalesce, Replace
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Agreement, AgreementVersion, Clause
+from agreements.searchable import shown_version_id
+from core import richtext
 from core.models import Visibility
 from councils.access import (
     Seats,
@@ -68,15 +98,22 @@ from councils.access import (
 from councils.models import Case, Decision, Meeting, Treatment
 from partnerships.access import PartnershipAccess
 from partnerships.models import Partnership
+from routines.models import Routine, RoutineVersion
 
 CASE = "case"
 DECISION = "decision"
 MINUTES = "minutes"
-KINDS: tuple[str, ...] = (CASE, DECISION, MINUTES)
+AGREEMENT = "agreement"
+CLAUSE = "clause"
+ROUTINE = "routine"
+KINDS: tuple[str, ...] = (CASE, DECISION, MINUTES, AGREEMENT, CLAUSE, ROUTINE)
 KIND_LABELS: dict[str, Promise] = {
     CASE: _("Case"),
     DECISION: _("Decision"),
     MINUTES: _("Minutes"),
+    AGREEMENT: _("Agreement"),
+    CLAUSE: _("Clause"),
+    ROUTINE: _("Routine"),
 }
 
 MAX_QUERY_LENGTH = 200
@@ -101,13 +138,15 @@ _QUOTES = "\"'«»“”"
 class Hit:
     kind: str
     title: str
-    number: str  # the case number, "" for minutes
+    # The case number, or the agreement's, clause's or routine's; "" for minutes.
+    number: str
     date: datetime.date | None
     snippet: str  # plain text; escape it where it is shown
     url: str
     # An exempt case seen by its public title only (no paper text).
     public_title_only: bool = False
-    # Where it belongs, in the partnership's words (the council of minutes),
+    # Where it belongs, in the partnership's words (the council of minutes,
+    # the level of an agreement, the agreement of a clause or routine),
     # shown before the snippet.
     place: str = ""
     rank: float = 0.0
@@ -377,6 +416,137 @@ def _minutes_source(partnership: Partnership, access: PartnershipAccess | None) 
     return _Source(rows=rows, full=Q(status__in=statuses), fields=MINUTES_FIELDS)
 
 
+# Sanitised HTML (core.richtext) read as text in the query: an inline tag
+# (bold, italic, a link) goes without a trace, any other tag ends a word, as
+# ``richtext.text_of`` reads them; then the entities are read.
+_INLINE_TAG = r"</?(strong|em|a)(\s[^>]*)?>"
+_ANY_TAG = r"<[^>]*>"
+# The entities the sanitiser writes; "&amp;" last, so "&amp;lt;" reads "&lt;".
+_ENTITIES = (("&nbsp;", " "), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+# SQLite has no regexp_replace: search.apps registers this function.
+SQLITE_PLAIN_TEXT = "samspill_plain_text"
+
+
+def plain_text(html: str | None) -> str | None:
+    """SQLite's :data:`SQLITE_PLAIN_TEXT`: the same reading in Python."""
+    if html is None:
+        return None
+    return unescape(re.sub(_ANY_TAG, " ", re.sub(_INLINE_TAG, "", html)))
+
+
+def _plain_text(html: Any) -> Any:
+    """The text of the sanitised HTML ``html`` (an expression), read in the
+    query: what the substring rule and the full-text vector see of a clause
+    or a routine."""
+    if connection.vendor == "sqlite":
+        return Func(html, function=SQLITE_PLAIN_TEXT, output_field=TextField())
+    if connection.vendor != "postgresql":
+        return html
+    text: Any = html
+    for pattern, gap in ((_INLINE_TAG, ""), (_ANY_TAG, " ")):
+        text = Func(
+            text,
+            Value(pattern),
+            Value(gap),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+    for entity, letter in _ENTITIES:
+        text = Replace(text, Value(entity), Value(letter), output_field=TextField())
+    return text
+
+
+def _in_order(*names: str) -> dict[str, Any]:
+    """An aggregate's order where the database knows it (SQLite from 3.44)."""
+    return {"order_by": names} if connection.features.supports_aggregate_order_by_clause else {}
+
+
+AGREEMENT_FIELDS = (
+    ("title", "A"),
+    ("number", "A"),
+    ("clause_text", "B"),
+)
+CLAUSE_FIELDS = (
+    ("heading", "A"),
+    ("number", "A"),
+    ("plain_text", "B"),
+)
+ROUTINE_FIELDS = (
+    ("title", "A"),
+    ("number", "A"),
+    ("plain_text", "B"),
+)
+
+
+def _agreement_source(
+    partnership: Partnership, access: PartnershipAccess | None, day: datetime.date
+) -> _Source:
+    # Every subquery states its order (or none): a model's default order joins
+    # tables the outer query names too, and would capture its references.
+    shown = AgreementVersion.objects.filter(pk=OuterRef("shown_id")).order_by()
+    clauses = (
+        Clause.objects.filter(agreement_version=OuterRef("shown_id"))
+        .order_by()
+        .values("agreement_version")
+        .annotate(html=StringAgg("text", Value(""), **_in_order("position", "pk")))
+        .values("html")
+    )
+    rows = (
+        Agreement.objects.filter(partnership=partnership)
+        .select_related("level")
+        .annotate(
+            shown_id=shown_version_id(OuterRef("pk"), day, public=access is None),
+            shown_from=Subquery(shown.values("in_force_from")[:1]),
+            clause_html=Subquery(clauses),
+            sort_date=Coalesce(Subquery(shown.values("created")[:1]), F("created")),
+        )
+        .alias(clause_text=_plain_text(F("clause_html")))
+    )
+    # Inside, an agreement with no version yet is found by its title.
+    full = Q(shown_id__isnull=False) if access is None else Q()
+    return _Source(rows=rows, full=full, fields=AGREEMENT_FIELDS)
+
+
+def _clause_source(
+    partnership: Partnership, access: PartnershipAccess | None, day: datetime.date
+) -> _Source:
+    shown = shown_version_id(OuterRef("agreement_version__agreement"), day, public=access is None)
+    rows = (
+        Clause.objects.filter(
+            agreement_version__agreement__partnership=partnership, agreement_version=shown
+        )
+        .select_related("agreement_version__agreement")
+        .annotate(sort_date=F("agreement_version__created"))
+        .alias(plain_text=_plain_text(F("text")))
+    )
+    return _Source(rows=rows, full=Q(), fields=CLAUSE_FIELDS)
+
+
+def _routine_source(partnership: Partnership, access: PartnershipAccess | None) -> _Source:
+    RS = RoutineVersion.Status
+    versions = RoutineVersion.objects.filter(routine=OuterRef("pk")).order_by()
+    shown_id: Any = Subquery(versions.filter(status=RS.IN_FORCE).values("pk")[:1])
+    if access is not None:
+        newest_draft = versions.filter(status=RS.DRAFT).order_by("-created", "-pk")
+        shown_id = Coalesce(shown_id, Subquery(newest_draft.values("pk")[:1]))
+    shown = RoutineVersion.objects.filter(pk=OuterRef("shown_id")).order_by()
+    rows = (
+        Routine.objects.filter(partnership=partnership)
+        .select_related("agreement")
+        .annotate(
+            shown_id=shown_id,
+            shown_text=Subquery(shown.values("text")[:1]),
+            shown_from=Subquery(shown.values("in_force_from")[:1]),
+            sort_date=Coalesce(Subquery(shown.values("created")[:1]), F("created")),
+        )
+        .alias(plain_text=_plain_text(F("shown_text")))
+    )
+    # Inside, a routine with no version yet is found by its title.
+    full = Q(shown_id__isnull=False) if access is None else Q()
+    return _Source(rows=rows, full=full, fields=ROUTINE_FIELDS)
+
+
 # --- turning rows into hits ------------------------------------------------
 
 
@@ -480,6 +650,66 @@ def _minutes_hit(meeting: Meeting, p: str, access: PartnershipAccess | None) -> 
     )
 
 
+def _agreement_hit(agreement: Agreement, p: str, terms: Terms, public: bool) -> Hit:
+    if public:
+        url = reverse("public_agreements:agreement", args=[p, agreement.slug])
+    else:
+        url = reverse("agreements:agreement", args=[p, agreement.pk])
+    text = richtext.text_of(agreement.clause_html)  # type: ignore[attr-defined]
+    return Hit(
+        kind=AGREEMENT,
+        title=agreement.title,
+        number=agreement.number,
+        date=agreement.shown_from,  # type: ignore[attr-defined]
+        snippet=snippet([text], terms.words),
+        place=agreement.level.name,
+        url=url,
+        rank=float(agreement.rank),  # type: ignore[attr-defined]
+        sort_key=agreement.sort_date,  # type: ignore[attr-defined]
+    )
+
+
+def _clause_hit(clause: Clause, p: str, terms: Terms, public: bool) -> Hit:
+    version = clause.agreement_version
+    agreement = version.agreement
+    if public:
+        # The agreement's page shows this version's text, each clause with an id.
+        url = reverse("public_agreements:agreement", args=[p, agreement.slug])
+        url = f"{url}#klausul-{clause.key}"
+    else:
+        url = reverse("agreements:version", args=[p, version.pk])
+    return Hit(
+        kind=CLAUSE,
+        title=clause.heading,
+        number=clause.number,
+        date=version.in_force_from,
+        snippet=snippet([richtext.text_of(clause.text)], terms.words),
+        place=agreement.title,
+        url=url,
+        rank=float(clause.rank),  # type: ignore[attr-defined]
+        sort_key=version.created,
+    )
+
+
+def _routine_hit(routine: Routine, p: str, terms: Terms, public: bool) -> Hit:
+    if public:
+        url = reverse("public_routines:routine", args=[p, routine.slug])
+    else:
+        url = reverse("routines:routine", args=[p, routine.pk])
+    text = richtext.text_of(routine.shown_text)  # type: ignore[attr-defined]
+    return Hit(
+        kind=ROUTINE,
+        title=routine.title,
+        number=routine.number,
+        date=routine.shown_from,  # type: ignore[attr-defined]
+        snippet=snippet([text], terms.words),
+        place=routine.agreement.title,
+        url=url,
+        rank=float(routine.rank),  # type: ignore[attr-defined]
+        sort_key=routine.sort_date,  # type: ignore[attr-defined]
+    )
+
+
 # --- the search ------------------------------------------------------------
 
 
@@ -495,10 +725,11 @@ def search(
     """Ranked hits of the given kinds that match every word of ``query``.
 
     ``access`` None (or an outsider's access) searches as the public.
-    Queries: one for the person's seats (inside), then one per kind: for the
-    kinds asked for, the first ``offset + limit`` rows with what the hit
-    shows joined in and the count of all matching rows; for the others, the
-    count alone (for the kind links of the page). The caller has
+    Queries: one for the person's seats (inside), then one per kind (six):
+    for the kinds asked for, the first ``offset + limit`` rows with what the
+    hit shows joined in (the version an agreement or routine is read in, and
+    its text, as subqueries) and the count of all matching rows; for the
+    others, the count alone (for the kind links of the page). The caller has
     run the query through the identity-number guard (see ``search.forms``).
     """
     terms = parse(query)
@@ -507,16 +738,24 @@ def search(
     if access is not None and not access.is_insider:
         access = None
     seats = seat_council_ids(access) if access is not None else Seats()
+    day = timezone.localdate()
     sources = {
         CASE: _case_source(partnership, access, seats),
         DECISION: _decision_source(partnership, access, seats),
         MINUTES: _minutes_source(partnership, access),
+        AGREEMENT: _agreement_source(partnership, access, day),
+        CLAUSE: _clause_source(partnership, access, day),
+        ROUTINE: _routine_source(partnership, access),
     }
     p = partnership.slug
+    public = access is None
     make: dict[str, Callable[[Any], Hit]] = {
         CASE: lambda row: _case_hit(row, p, terms, access, seats),
         DECISION: lambda row: _decision_hit(row, p, terms, access),
         MINUTES: lambda row: _minutes_hit(row, p, access),
+        AGREEMENT: lambda row: _agreement_hit(row, p, terms, public),
+        CLAUSE: lambda row: _clause_hit(row, p, terms, public),
+        ROUTINE: lambda row: _routine_hit(row, p, terms, public),
     }
     counts: dict[str, int] = {}
     hits: list[Hit] = []

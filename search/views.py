@@ -65,7 +65,8 @@ def _render(
 
 @insider_view
 def search(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    """Cases, decisions and minutes the person may see, with internal links."""
+    """Cases, decisions, minutes, agreements, clauses and routines the person
+    may see, with internal links."""
     return _render(
         request,
         access=request_access(request),

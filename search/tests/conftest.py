@@ -1,5 +1,6 @@
 """A small world of cases, decisions and minutes with words found nowhere in
-the demo, one per visibility level, made through the councils services.
+the demo, one per visibility level, made through the councils services; and
+a library of agreements and routines beside the demo's (see below).
 
 Meetings are moved between states with ``update()``: the workflow's own
 conditions (attendance, approval) are tested in councils; here only the
@@ -15,10 +16,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from agreements import services as agreement_services
+from agreements.models import Agreement, AgreementLevel, AgreementVersion, Clause
 from councils import services
 from councils.models import Case, Council, Meeting, Treatment
 from partnerships.access import PartnershipAccess
 from partnerships.models import Partnership
+from routines import services as routine_services
+from routines.models import Routine
 
 M = Meeting.Status
 
@@ -146,3 +151,135 @@ def access_for(key: str | None, people: Any, partnership: Partnership) -> Partne
     if key is None or key == "anon":
         return None
     return PartnershipAccess.for_user(partnership, getattr(people, key))
+
+
+# --- agreements, clauses and routines ----------------------------------------
+#
+# The demo gives HNT's samarbeidsavtale (2017 replaced, 2021 in force, a
+# revision being ratified), six guidelines and routines; St. Olav one
+# agreement in force. Below: drafts and routines of our own, with words
+# found nowhere in the demo. Versions are moved on with ``update()``: the
+# workflow is tested in agreements.
+
+
+def agreement(
+    partnership: Partnership,
+    title: str,
+    slug: str,
+    clauses: list[tuple[str, str]],
+    *,
+    status: str = "draft",
+    by: Any = None,
+) -> Agreement:
+    """An agreement on the partnership's last level with one version of the
+    given clauses (heading, text) in ``status`` (in force from a month ago)."""
+    level = AgreementLevel.objects.filter(partnership=partnership).order_by("-position").first()
+    assert level is not None
+    made = Agreement.objects.create(
+        partnership=partnership, level=level, number="S9", title=title, slug=slug
+    )
+    version = agreement_services.new_version(made, "1", by=by)
+    for n, (heading, text) in enumerate(clauses, start=1):
+        agreement_services.add_clause(version, number=str(n), heading=heading, text=text, points=[])
+    if status != "draft":
+        in_force_from = timezone.localdate() - datetime.timedelta(days=30)
+        AgreementVersion.objects.filter(pk=version.pk).update(
+            status=status, in_force_from=in_force_from
+        )
+    return made
+
+
+def routine(
+    partnership: Partnership,
+    under: Agreement,
+    title: str,
+    slug: str,
+    *,
+    in_force: str | None = None,
+    draft: str | None = None,
+    by: Any = None,
+) -> Routine:
+    """A routine under ``under`` owned by the partnership's first council,
+    with a version in force and/or a draft of the given texts."""
+    owner = Council.objects.filter(partnership=partnership).order_by("pk").first()
+    made = routine_services.create_routine(
+        partnership, agreement=under, title=title, slug=slug, owner_council=owner, number="R9"
+    )
+    if in_force is not None:
+        version = routine_services.new_version(made, label="1", text=in_force, by=by)
+        routine_services.put_in_force(
+            version, version.version, timezone.localdate() - datetime.timedelta(days=30)
+        )
+    if draft is not None:
+        routine_services.new_version(made, label="2", text=draft, by=by)
+    return made
+
+
+@dataclass
+class Library:
+    hnt: Partnership
+    stolav: Partnership
+    samarbeidsavtale: Agreement  # the demo's, 2021 in force
+    draft_agreement: Agreement  # one draft version, one clause
+    draft_clause: Clause
+    draft_routine: Routine  # nothing in force, one draft
+    revised_routine: Routine  # a version in force and a newer draft
+    stolav_routine: Routine  # St. Olav's, in force
+
+
+def build_library(people: Any) -> Library:
+    hnt = Partnership.objects.get(slug="hnt")
+    stolav = Partnership.objects.get(slug="stolav")
+    draft_agreement = agreement(
+        hnt,
+        "Særavtale om tranebærplukking",
+        "tranebaerplukking",
+        [
+            (
+                "Lyngmoseplanen",
+                # Markup inside a word: "tyristubbeplassene" as a reader sees it.
+                "<p>Partene deler <strong>tyri</strong><em>stubbe</em>plassene i "
+                "bjønnskjeggmyra.</p>",
+            )
+        ],
+        by=people.sara,
+    )
+    guideline = Agreement.objects.get(partnership=hnt, slug="retningslinje-1")
+    stolav_agreement = Agreement.objects.get(partnership=stolav, slug="samarbeidsavtale")
+    return Library(
+        hnt=hnt,
+        stolav=stolav,
+        samarbeidsavtale=Agreement.objects.get(partnership=hnt, slug="samarbeidsavtale"),
+        draft_agreement=draft_agreement,
+        draft_clause=Clause.objects.get(agreement_version__agreement=draft_agreement),
+        draft_routine=routine(
+            hnt,
+            guideline,
+            "Bringebærtransport mellom partene",
+            "bringebaertransport",
+            draft="<p>Blåveisrutinen gjelder hver tirsdag.</p>",
+            by=people.sara,
+        ),
+        revised_routine=routine(
+            hnt,
+            guideline,
+            "Tyttebærvakt i helgene",
+            "tyttebaervakt",
+            in_force="<p>Hvitveisvakten ringer kommunen.</p>",
+            draft="<p>Hestehovvakten ringer kommunen.</p>",
+            by=people.sara,
+        ),
+        stolav_routine=routine(
+            stolav,
+            stolav_agreement,
+            "Multetransport i St. Olav",
+            "multetransport",
+            in_force="<p>Reinlavruten går hver dag.</p>",
+            by=people.petter,
+        ),
+    )
+
+
+@pytest.fixture
+def library(people: Any) -> Library:
+    return build_library(people)

@@ -7,7 +7,8 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from search.tests.conftest import World
+from search.services import KINDS
+from search.tests.conftest import Library, World
 
 API = "/api/partnerships/hnt/search"
 
@@ -20,6 +21,9 @@ def test_it_is_in_the_openapi_schema_with_its_response(db: Any) -> None:
     assert ok["$ref"].endswith("/SearchOut")
     hit = schema["components"]["schemas"]["SearchHitOut"]["properties"]
     assert set(hit) == {"kind", "title", "number", "date", "snippet", "url", "public_title_only"}
+    # A count for every kind the search knows.
+    counts = schema["components"]["schemas"]["SearchCountsOut"]["properties"]
+    assert set(counts) == set(KINDS)
     assert "400" in operation["responses"]
 
 
@@ -60,7 +64,14 @@ def test_insiders_get_internal_hits_and_everyone_else_public_ones(
 
 def test_it_filters_by_kind_and_pages(as_person: Any, world: World) -> None:
     body = as_person("sara").get(API, {"q": "solsikkeprosjektet", "kind": "decision"}).json()
-    assert body["counts"] == {"case": 1, "decision": 2, "minutes": 0}
+    assert body["counts"] == {
+        "case": 1,
+        "decision": 2,
+        "minutes": 0,
+        "agreement": 0,
+        "clause": 0,
+        "routine": 0,
+    }
     assert body["total"] == 2 and {h["kind"] for h in body["hits"]} == {"decision"}
     assert (body["page"], body["pages"]) == (1, 1)
 
@@ -70,3 +81,28 @@ def test_it_refuses_an_identity_number_without_repeating_it(as_person: Any, worl
     assert response.status_code == 400
     assert "15078810022" not in response.content.decode()
     assert response.json()["detail"]
+
+
+def test_agreements_clauses_and_routines_serialise_like_the_other_kinds(
+    as_person: Any, library: Library
+) -> None:
+    inside = as_person("sara").get(API, {"q": "bjønnskjeggmyra"}).json()
+    assert inside["counts"]["agreement"] == inside["counts"]["clause"] == 1
+    clause = next(h for h in inside["hits"] if h["kind"] == "clause")
+    version = library.draft_clause.agreement_version
+    assert clause == {
+        "kind": "clause",
+        "title": "Lyngmoseplanen",
+        "number": "1",
+        "date": None,
+        "snippet": "Særavtale om tranebærplukking · Partene deler tyristubbeplassene i "
+        "bjønnskjeggmyra.",
+        "url": f"/hnt/intern/avtaler/versjon/{version.pk}/",
+        "public_title_only": False,
+    }
+    assert as_person(None).get(API, {"q": "bjønnskjeggmyra"}).json()["total"] == 0
+    public = as_person(None).get(API, {"q": "hvitveisvakten", "kind": "routine"}).json()
+    assert [(h["kind"], h["url"]) for h in public["hits"]] == [
+        ("routine", "/hnt/samhandlingsrutiner/tyttebaervakt/")
+    ]
+    assert public["counts"]["routine"] == 1

@@ -56,7 +56,14 @@ def test_it_filters_by_kind_and_counts_each(as_person: Any, world: World) -> Non
     client = as_person("sara")
     response = client.get(INTERNAL, {"q": "solsikkeprosjektet", "kind": "decision"})
     results = response.context["results"]
-    assert results.counts == {"case": 1, "decision": 2, "minutes": 0}
+    assert results.counts == {
+        "case": 1,
+        "decision": 2,
+        "minutes": 0,
+        "agreement": 0,
+        "clause": 0,
+        "routine": 0,
+    }
     assert results.total == 2
     assert {h.kind for h in results.hits} == {"decision"}
     html = response.content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from search.tests.conftest import World, case, decide, meeting, set_status
+from search.tests.conftest import World, agreement, case, decide, meeting, routine, set_status
 
 # Every internal page for a logged-in, two-factor-verified secretariat member
 # costs: session, user, OTP device, partnership by slug, partnership roles +
@@ -17,15 +17,21 @@ from search.tests.conftest import World, case, decide, meeting, set_status
 BASE = 9
 # The public page for an anonymous visitor: the partnership by slug.
 PUBLIC_BASE = 1
-# A search costs the person's seats (inside only), then one query per kind
-# (case, decision, minutes): the page's rows with what the hit shows joined
-# in (council, case, meeting) and the count of all matches as a window.
+# A search costs the person's seats (inside only), then one query per kind:
+# case, decision, minutes, agreement, clause, routine = 6. Each is the page's
+# rows with what the hit shows joined in (council, case, meeting; level,
+# version and agreement, agreement) or read in subqueries (the version an
+# agreement or routine is read in, its text), and the count of all matches
+# as a window.
+KINDS = 6
 PINNED = {
-    "/hnt/intern/sok/?q=solsikke": BASE + 1 + 3,
-    # one kind: its rows with the count, and the count alone of the two
+    "/hnt/intern/sok/?q=solsikke": BASE + 1 + KINDS,
+    # one kind: its rows with the count, and the count alone of the five
     # others (the kind links show them)
-    "/hnt/intern/sok/?q=solsikke&kind=decision": BASE + 1 + 3,
-    "/hnt/helsefellesskap/sok/?q=solsikke": PUBLIC_BASE + 3,
+    "/hnt/intern/sok/?q=solsikke&kind=decision": BASE + 1 + KINDS,
+    "/hnt/intern/sok/?q=solsikke&kind=clause": BASE + 1 + KINDS,
+    "/hnt/helsefellesskap/sok/?q=solsikke": PUBLIC_BASE + KINDS,
+    "/hnt/helsefellesskap/sok/?q=solsikke&kind=routine": PUBLIC_BASE + KINDS,
     # the empty form searches nothing
     "/hnt/intern/sok/": BASE,
 }
@@ -36,13 +42,31 @@ def _client(as_person: Any, url: str) -> Any:
 
 
 def _seed(world: World) -> None:
-    """Published minutes that match too, so every kind has hits from the start."""
+    """Published minutes, an agreement in force with a clause and a routine
+    in force that match too, so every kind has hits from the start."""
     set_status(meeting(world.published.council, 90, "Solsikkemøtet"), "published")
+    _library(world, "seed", 1)
+
+
+def _library(world: World, name: str, clauses: int) -> None:
+    """An agreement in force with ``clauses`` clauses and a routine in force
+    under it, all matching "solsikke"."""
+    made = agreement(
+        world.hnt,
+        f"Solsikkeavtale {name}",
+        f"solsikke-{name}",
+        [(f"Solsikkepunkt {n}", "<p>Om solsikkefrø.</p>") for n in range(clauses)],
+        status="in_force",
+    )
+    routine(world.hnt, made, f"Solsikkerutine {name}", f"solsikke-{name}", in_force="<p>Frø.</p>")
 
 
 def _grow(people: Any, world: World) -> None:
     """Twenty more public cases with decisions in ten more published
-    meetings, all matching "solsikke"."""
+    meetings, five more agreements of three clauses and five more routines,
+    all matching "solsikke"."""
+    for n in range(5):
+        _library(world, f"vekst-{n}", 3)
     asu = world.published.council
     for m in range(10):
         held = meeting(asu, 100 + m, f"Solsikkemøte {m}")
