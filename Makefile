@@ -58,11 +58,20 @@ test: setup lint
 TEST_DATES ?= 2026-12-31T22:30:00+00:00 2028-02-29T11:00:00+00:00 2026-10-25T00:30:00+00:00 \
 	2026-12-31T23:30:00+00:00
 
+# The moments run side by side (each its own process, its own in-memory
+# test database and temporary folder); each one's output is printed after,
+# and any failure fails the target.
 test-dates: setup
-	@for moment in $(TEST_DATES); do \
-		echo "== pytest with the clock at $$moment"; \
-		SAMSPILL_TEST_CLOCK=$$moment $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) || exit 1; \
-	done
+	@logs=$$(mktemp -d); pids=""; \
+	for moment in $(TEST_DATES); do \
+		SAMSPILL_TEST_CLOCK=$$moment $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) \
+			> "$$logs/$$moment.log" 2>&1 & pids="$$pids $$!"; \
+	done; \
+	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for moment in $(TEST_DATES); do \
+		echo "== pytest with the clock at $$moment"; cat "$$logs/$$moment.log"; \
+	done; \
+	rm -rf "$$logs"; exit $$status
 
 check-deploy: setup
 	SAMSPILL_PRODUCTION=true \

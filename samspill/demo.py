@@ -21,6 +21,15 @@ def build_all() -> dict[str, User]:
         # HNT's agreements, guidelines and særavtale; St. Olav gets one
         # agreement (see the module).
         build_agreements_demo(people)
+        from routines.demo import build_routines_demo
+
+        # HNT's samhandlingsrutiner under the guidelines (see the module).
+        build_routines_demo(people)
+        from transfers.demo import build_transfers_demo
+
+        # HNT's task transfers: one agreed by ASU, one moved without agreement,
+        # two on their way.
+        build_transfers_demo(people)
         from deviations.demo import build_deviations_demo
 
         build_deviations_demo()

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "notifications",
     "calendars",
     "agreements",
+    "routines",
+    "transfers",
     "search",
     "deviations",
     "crisis",
