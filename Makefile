@@ -58,16 +58,19 @@ test: setup lint
 TEST_DATES ?= 2026-12-31T22:30:00+00:00 2028-02-29T11:00:00+00:00 2026-10-25T00:30:00+00:00 \
 	2026-12-31T23:30:00+00:00
 
-# The moments run side by side (each its own process, its own in-memory
-# test database and temporary folder); each one's output is printed after,
-# and any failure fails the target.
+# Two moments run side by side (each its own process, its own in-memory test
+# database and temporary folder: two processes for the two cores); each one's
+# output is printed after, and any failure fails the target.
 test-dates: setup
-	@logs=$$(mktemp -d); pids=""; \
+	@logs=$$(mktemp -d); status=0; pids=""; running=0; \
 	for moment in $(TEST_DATES); do \
 		SAMSPILL_TEST_CLOCK=$$moment $(PY) -m pytest -m "not browser" $(PYTEST_ARGS) \
-			> "$$logs/$$moment.log" 2>&1 & pids="$$pids $$!"; \
+			> "$$logs/$$moment.log" 2>&1 & pids="$$pids $$!"; running=$$((running + 1)); \
+		if [ $$running -eq 2 ]; then \
+			for pid in $$pids; do wait $$pid || status=1; done; pids=""; running=0; \
+		fi; \
 	done; \
-	status=0; for pid in $$pids; do wait $$pid || status=1; done; \
+	for pid in $$pids; do wait $$pid || status=1; done; \
 	for moment in $(TEST_DATES); do \
 		echo "== pytest with the clock at $$moment"; cat "$$logs/$$moment.log"; \
 	done; \
