@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agreements import consultations, services
@@ -30,7 +29,7 @@ from agreements.models import (
     Consultation,
     ConsultationAnswer,
 )
-from agreements.views import _agreement_crumb, _crumbs, _stored, _version
+from agreements.views import _agreement_crumb, _crumbs, _stored, _version, remind_and_say
 from core.forms import VersionedFormMixin, rebind_after_conflict
 from core.own import Own
 from core.pages import person
@@ -273,16 +272,5 @@ def remind(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
     access = request_access(request)
     found = _consultation(access, pk)
     access.require(Capability.MANAGE_AGREEMENTS)
-    try:
-        reminded = consultations.remind(found)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s party was reminded.", "%(count)s parties were reminded.", len(reminded)
-            )
-            % {"count": len(reminded)},
-        )
+    remind_and_say(request, lambda: consultations.remind(found))
     return redirect("agreements:consultation", partnership_slug, pk)

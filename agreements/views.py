@@ -10,6 +10,7 @@ partnership are 404; the rules live in :mod:`agreements.services`.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -494,19 +495,25 @@ def version_remind(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     access = request_access(request)
     version = _version(access, pk)
     access.require(Capability.MANAGE_AGREEMENTS)
+    remind_and_say(request, lambda: services.remind_ratification(version))
+    return redirect("agreements:version", partnership_slug, pk)
+
+
+def remind_and_say(request: HttpRequest, remind: Callable[[], list[Organisation]]) -> None:
+    """Send a reminder (of a consultation or a ratification) and say to how
+    many parties it went, or why none."""
     try:
-        waiting = services.remind_ratification(version)
+        reminded = remind()
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
         messages.success(
             request,
             ngettext(
-                "%(count)s party was reminded.", "%(count)s parties were reminded.", len(waiting)
+                "%(count)s party was reminded.", "%(count)s parties were reminded.", len(reminded)
             )
-            % {"count": len(waiting)},
+            % {"count": len(reminded)},
         )
-    return redirect("agreements:version", partnership_slug, pk)
 
 
 @insider_view
