@@ -124,6 +124,7 @@ class Party:
     is_kommune: bool
     population: int
     capacity: dict[str, int]
+    group: int = 0  # its figures' group: its region (a kommune), 0 for a hospital
 
 
 @dataclass
@@ -210,8 +211,9 @@ def make_partnership(kommuner: int, hospitals: int, seed: int) -> list[Party]:
             True,
             n,
             {"sykehjem": max(8, round(n * 0.0075)), "kad": max(2, round(n / 4000)), "senger": 0},
+            regions[i % len(regions)].pk,
         )
-        for o, n in zip(towns, people, strict=True)
+        for i, (o, n) in enumerate(zip(towns, people, strict=True))
     ]
     return parties
 
@@ -317,6 +319,7 @@ def generate(
                     first_submitted_at=submitted,
                     computed_level=level,
                     rule_version=rule.version,
+                    figure_group=party.group,
                     version=1,
                 )
                 drafts.append((report, values))
@@ -366,6 +369,12 @@ def generate(
         totals["reports"] += len(drafts)
         totals["values"] += len(rows)
         totals["revisions"] += len(revisions)
+    # The period's figures the submits keep on write, made at once.
+    from crisis import figures
+
+    clock = time.perf_counter()
+    figures.rebuild(crisis)
+    seconds["figures"] = time.perf_counter() - clock
     return Generated(
         crisis=crisis,
         parties=parties,
@@ -397,6 +406,7 @@ def print_generated(generated: Generated) -> None:
     print(f"reports:   {generated.reports:>9,} rows in {s['reports']:.1f} s")
     print(f"values:    {generated.values:>9,} rows in {s['values']:.1f} s")
     print(f"revisions: {generated.revisions:>9,} rows in {s['revisions']:.1f} s")
+    print(f"figures rebuilt in {s['figures']:.1f} s")
 
 
 def main() -> None:

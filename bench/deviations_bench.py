@@ -9,8 +9,11 @@ temporary file by default, PostgreSQL ``<db>_devbench`` when DATABASE_URL is
 set), then prints, for the statistics page's default range (the last 24
 months, everything the secretariat sees), the median time of each aggregate
 function of ``deviations.statistics`` next to a hand-written SQL query of the
-same aggregate run on a cursor, and the time of the whole page's
-aggregates. Prints figures only: no assertion on time.
+same aggregate run on a cursor, the time of the whole page's aggregates
+(``statistics.compute``, all of them from one reading of the rows) with its
+number of queries, and last the page's time against the slowest single raw
+SQL aggregate of the run (goal P3 of issue 13: at most twice). Prints
+figures only: no assertion on time.
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ def raw_queries(vendor: str) -> dict[str, str]:
         "trend": f"SELECT {month}, count(*) FROM {table} WHERE {WHERE} GROUP BY 1",
         "category": f"SELECT d.category_id, count(*) FROM {table} WHERE {WHERE} GROUP BY 1",
         "guideline": f"SELECT d.guideline_id, count(*) FROM {table} WHERE {WHERE} GROUP BY 1",
+        "clause": (
+            f"SELECT d.clause_id, d.guideline_id, count(*) FROM {table} WHERE {WHERE} GROUP BY 1, 2"
+        ),
+        "routine": f"SELECT d.routine_id, count(*) FROM {table} WHERE {WHERE} GROUP BY 1",
         "section_point": (
             f"SELECT d.section_point, count(*) FROM {table} WHERE {WHERE} GROUP BY 1"
         ),
@@ -100,6 +107,7 @@ def median_ms(fn: Callable[[], Any], repeat: int) -> float:
 
 def run(n: int, repeat: int) -> None:
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from deviations import statistics
@@ -135,6 +143,7 @@ def run(n: int, repeat: int) -> None:
     print(f"range {start} – {end}: {scoped.count()} deviations; median of {repeat} runs")
     print(f"{'aggregate':16} {'function ms':>12} {'raw SQL ms':>11} {'groups':>7}")
 
+    raw_times: dict[str, float] = {}
     for name, fn in functions.items():
         fn_ms = median_ms(fn, repeat)
 
@@ -145,11 +154,22 @@ def run(n: int, repeat: int) -> None:
                 cursor.execute(sql, args)
                 return cursor.fetchall()
 
-        raw_ms = median_ms(raw, repeat)
+        raw_ms = raw_times[name] = median_ms(raw, repeat)
         print(f"{name:16} {fn_ms:>12.1f} {raw_ms:>11.1f} {len(raw()):>7}")
 
-    page_ms = median_ms(lambda: statistics.compute(seen, start=start, end=end), repeat)
-    print(f"{'whole page':16} {page_ms:>12.1f}   (statistics.compute: 11 queries)")
+    def page() -> Any:
+        return statistics.compute(seen, start=start, end=end)
+
+    with CaptureQueriesContext(connection) as captured:
+        page()
+    page_ms = median_ms(page, repeat)
+    print(f"{'whole page':16} {page_ms:>12.1f}   (statistics.compute: {len(captured)} queries)")
+    slowest = max(raw_times, key=raw_times.__getitem__)
+    print(
+        f"goal P3 on {connection.vendor}: whole page {page_ms:.1f} ms, slowest single raw SQL "
+        f"({slowest}) {raw_times[slowest]:.1f} ms, ratio {page_ms / raw_times[slowest]:.2f} "
+        "(goal: at most 2)"
+    )
 
 
 def main() -> None:

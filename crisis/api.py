@@ -40,7 +40,8 @@ from core.schemas import ErrorOut, PartyOut, PlausibleDate, party_out
 from core.services import EditConflict, error_text
 from core.validators import validate_no_identity_number
 from crisis import exports, periods, services
-from crisis.models import Crisis, FormIndicator, Indicator, PartnershipLevel, Report, Value
+from crisis import picture as period_picture
+from crisis.models import Crisis, FormIndicator, Indicator, Report
 from deviations.api import OrganisationTokenAuth
 from deviations.models import OrganisationToken
 from partnerships.models import Organisation, Participation
@@ -253,7 +254,8 @@ def _value_keys(lines: list[FormIndicator]) -> list[dict[str, Any]]:
 
 
 def _report_out(crisis: Crisis, report: Report, organisation: Organisation) -> dict[str, Any]:
-    """A report as the API shows it (one query for its values)."""
+    """A report as the API shows it (one query for its values; none for a
+    report just saved, which carries them)."""
     raw, comments = services.values_by_key(report)
     return {
         "crisis_id": crisis.pk,
@@ -398,19 +400,23 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
     before; 409 when ``version`` is given and the report has changed since;
     400 for the crisis's rules (no such period, locked period, stood down,
     a party that does not report in this crisis, a submitted report saved
-    as a draft, another report's client key)."""
+    as a draft, a client key that saved another report of the party or of
+    the period)."""
     token = _token(request)
-    crisis = _crisis(token, crisis_id)
     organisation = token.organisation
-    done = (
-        Report.objects.filter(crisis=crisis)
-        .filter(Q(client_key=payload.client_key) | Q(revisions__client_key=payload.client_key))
-        .first()
+    # The crisis (404 for another partnership's) with everything the save
+    # depends on, in one query; the service reads nothing of it again.
+    context = services.save_context(
+        Crisis.objects.filter(partnership_id=token.partnership_id, pk=crisis_id),
+        organisation,
+        payload.period,
+        payload.client_key,
     )
-    if done is not None:
-        if done.organisation_id != organisation.pk or done.period_start != payload.period:
-            return Status(400, {"detail": _("This client key was used for another report.")})
-        return Status(200, _report_out(crisis, done, organisation))
+    if context is None:
+        raise Http404
+    crisis = context.crisis
+    if context.key_elsewhere and not services.is_repeat(context):
+        return Status(400, {"detail": _("This client key was used for another report.")})
     unsafe = _unsafe_keys(payload)
     if unsafe:
         return Status(422, {"detail": " ".join(unsafe["values"]), "errors": unsafe})
@@ -426,6 +432,7 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
             submit=payload.submit,
             expected_version=payload.version,
             client_key=payload.client_key,
+            context=context,
         )
     except EditConflict as conflict:
         return Status(409, {"detail": str(conflict), "version": conflict.current_version})
@@ -434,8 +441,8 @@ def save_report(request: HttpRequest, crisis_id: int, payload: ReportIn) -> Stat
             errors = refused.message_dict
             return Status(422, {"detail": error_text(refused), "errors": errors})
         return Status(400, {"detail": error_text(refused)})
-    # A repeat that arrived while the first request was still saving is a
-    # repeat too: the service hands back the report that request saved.
+    # A repeat (the client key saved this report before, or a request with it
+    # was saving at the same moment) is 200 with the report as saved then.
     return Status(200 if report.repeated else 201, _report_out(crisis, report, organisation))
 
 
@@ -458,67 +465,56 @@ def get_report(request: HttpRequest, crisis_id: int, period: PlausibleDate) -> d
 
 
 def picture(crisis: Crisis, start: datetime.date) -> dict[str, Any]:
-    """The shared picture's figures for a period, from the submitted reports
-    and their key indicators' values. Seven queries, however many parties."""
-    now = timezone.now()
-    parties = services.parties_of(crisis)  # 2 queries: regions, parties
-    regions = dict(  # 1
-        Participation.objects.current()
-        .filter(partnership_id=crisis.partnership_id, role=Participation.Role.PARTY)
-        .exclude(region=None)
-        .values_list("organisation_id", "region__name")
-    )
-    lines = [line for line in services.form_lines(crisis.form) if line.key]  # 1
-    reports = {  # 1
-        r.organisation_id: r
-        for r in Report.objects.filter(
-            crisis=crisis, period_start=start, status=Report.Status.SUBMITTED
-        )
-    }
-    shown: dict[int, dict[str, str]] = {}
-    for value in Value.objects.filter(  # 1
-        report__in=[r.pk for r in reports.values()],
-        indicator_id__in=[line.indicator_id for line in lines],
-    ).select_related("indicator", "report"):
-        key = services.key_of(value.indicator.code, value.item)
-        shown.setdefault(value.report.organisation_id, {})[key] = services.display(
-            value.indicator, value.number, value.text
-        )
-    declared = PartnershipLevel.objects.filter(crisis=crisis, period_start=start).first()  # 1
+    """The shared picture's figures for a period: the period's picture
+    (:func:`crisis.picture.build` with values, the same the dashboard, the
+    agenda and the PDF show) as data. A constant number of queries, however
+    many parties."""
+    shown = period_picture.build(crisis, start, values=True)
+    key_lines = shown.key_lines
     rows = []
-    for party in parties:
-        report = reports.get(party.pk)
+    for party in sorted(shown.parties, key=lambda p: p.organisation.name):
+        report = party.report
+        values: dict[str, str] = {}
+        if report is not None:
+            for line in key_lines:
+                indicator = line.indicator
+                text = party.texts.get(indicator.code, "")
+                for key, item in services.keys_of(line):
+                    if (indicator.code, item) in party.numbers or text:
+                        values[key] = services.display(
+                            indicator, party.numbers.get((indicator.code, item)), text
+                        )
         rows.append(
             {
-                **party_out(party),
-                "kind": party.kind,
-                "region": regions.get(party.pk),
+                **party_out(party.organisation),
+                "kind": party.organisation.kind,
+                "region": party.region_name or None,
                 "submitted": report is not None,
-                "late": report is None and periods.deadline(crisis.form, party, start) < now,
+                "late": party.late,
                 "submitted_at": report.submitted_at if report else None,
                 "no_change": report.no_change if report else False,
-                "computed_level": report.computed_level if report else None,
-                "declared_level": report.declared_level if report else None,
-                "level": report.level if report else None,
-                "values": shown.get(party.pk, {}),
+                "computed_level": party.computed_level,
+                "declared_level": party.declared_level,
+                "level": party.level,
+                "values": values,
             }
         )
-    computed = services.computed_partnership_level(r["level"] for r in rows)
+    declared = shown.declared
     return {
         "crisis_id": crisis.pk,
         "name": crisis.name,
         "period": start,
-        "expected": len(rows),
-        "submitted": sum(1 for r in rows if r["submitted"]),
-        "share": (sum(1 for r in rows if r["submitted"]) / len(rows)) if rows else 0.0,
+        "expected": shown.expected,
+        "submitted": shown.submitted,
+        "share": (shown.submitted / shown.expected) if shown.expected else 0.0,
         "partnership_level": {
-            "computed": computed,
+            "computed": shown.computed_level,
             "declared": declared.level if declared else None,
             "declared_reason": declared.reason if declared else "",
-            "level": declared.level if declared else computed,
+            "level": shown.level,
         },
         "parties": rows,
-        "missing": [party_out(p) for p in parties if p.pk not in reports],
+        "missing": [party_out(p.organisation) for p in shown.not_reported],
     }
 
 

@@ -135,6 +135,7 @@ def line_chart(
     legend_height = LEGEND_ROW * len(lines) + 8
     return {
         "id": f"chart-{key}",
+        "key": key,
         "title": title,
         "subject": subject,
         "width": WIDTH,

@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,9 +27,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.forms import GuardedForm
 from core.own import Own
 from core.services import error_text
-from crisis import charts, dashboard, periods, services
+from councils.documents import render_pdf
+from crisis import charts, dashboard, levels, periods, picture, services, trends
 from crisis.access import get_crisis, reporting_organisation_ids
-from crisis.models import LEVELS, ActionCard, Crisis
+from crisis.levels import LEVELS
+from crisis.models import ActionCard, Crisis
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
 from partnerships.views import Crumb, insider_view, staff_crumbs
@@ -159,38 +161,23 @@ def _dashboard_url(crisis: Crisis, period: datetime.date) -> str:
     return f"{url}?period={period.isoformat()}"
 
 
-def _charts(picture: dashboard.Picture) -> dict[str, Any]:
+def _chart(trend: trends.Trend) -> Any:
+    return charts.line_chart(
+        trend.key,
+        trend.title,
+        trend.labels,
+        [charts.Line(s.name, s.values) for s in trend.series],
+        unit=trend.unit,
+        periods=trend.periods,
+        minimum_top=100 if trend.unit == "%" else 0,
+        subject=trend.subject,
+    )
+
+
+def _charts(found: trends.Trends) -> dict[str, Any]:
     """The SVG charts (no queries): one per key indicator, one per region for
     the chosen indicator, the levels and the completeness per period."""
-    trends = [
-        charts.line_chart(
-            trend.key,
-            trend.title,
-            trend.labels,
-            [charts.Line(s.name, s.values) for s in trend.series],
-            unit=trend.unit,
-            periods=trend.periods,
-            minimum_top=100 if trend.unit == "%" else 0,
-            subject=trend.subject,
-        )
-        for trend in picture.trends
-    ]
-    region = picture.region_trend
-    region_chart = (
-        charts.line_chart(
-            region.key,
-            region.title,
-            region.labels,
-            [charts.Line(s.name, s.values) for s in region.series],
-            unit=region.unit,
-            periods=region.periods,
-            minimum_top=100 if region.unit == "%" else 0,
-            subject=region.subject,
-        )
-        if region
-        else None
-    )
-    points = picture.level_trend
+    points = found.levels
     labels = [p.label for p in points]
     days = [p.period_start for p in points]
     level_chart = charts.line_chart(
@@ -198,8 +185,8 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
         _("Parties per level"),
         labels,
         [
-            charts.Line(str(name), [p.counts[n] for p in points], LEVEL_COLOURS[n])
-            for n, name in LEVELS
+            charts.Line(str(name), [p.counts[n] for p in points], levels.CHART_COLOURS[n])
+            for n, name in levels.LEVELS
         ],
         periods=days,
     )
@@ -217,16 +204,15 @@ def _charts(picture: dashboard.Picture) -> dict[str, Any]:
         ],
     )
     return {
-        "trend_charts": trends,
-        "region_chart": region_chart,
+        "trend_charts": [_chart(trend) for trend in found.indicators],
+        "region_chart": _chart(found.regions) if found.regions else None,
         "level_chart": level_chart,
         "completeness_chart": completeness_chart,
     }
 
 
-# The levels' colours in the chart follow their badges: green, amber, red,
-# and the darkest red for critical (the badges of 3 and 4 are both red).
-LEVEL_COLOURS = {1: "#2e6b30", 2: "#8a5100", 3: "#b3261e", 4: "#5c0a0a"}
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def _render_dashboard(
@@ -239,17 +225,14 @@ def _render_dashboard(
     status: int = 200,
 ) -> HttpResponse:
     region_id = _int(request.GET.get("region"))
-    picture = dashboard.picture(
-        crisis,
-        period,
-        region_id=region_id,
-        viewer_own=reporting_organisation_ids(access),
-        indicator=request.GET.get("indicator") or None,
+    found = picture.build(
+        crisis, period, region_id=region_id, viewer_own=reporting_organisation_ids(access)
     )
+    shown_trends = trends.of(found, indicator=request.GET.get("indicator") or None)
     # A stood-down crisis is history: nobody declares levels in it any more.
     can_manage = access.can(Capability.MANAGE_CRISIS) and crisis.status == Crisis.Status.ACTIVE
     if can_manage and declare_form is None:
-        declared = picture.declared
+        declared = found.declared
         declare_form = PartnershipLevelForm(
             auto_id="declare-%s",
             initial={
@@ -259,18 +242,21 @@ def _render_dashboard(
             },
         )
     period_choices = [
-        (day.isoformat(), f"{dashboard.period_label(crisis, day)} ({day:%d.%m.%Y})")
+        (day.isoformat(), f"{picture.period_label(crisis, day)} ({day:%d.%m.%Y})")
         for day in reversed(periods.periods(crisis, until=latest_period(crisis)))
     ]
+    chosen = shown_trends.chosen
     filter_form = PictureFilterForm(
         {
             "period": period.isoformat(),
-            "region": str(picture.region.id) if picture.region else "",
-            "indicator": picture.trend_indicator.code if picture.trend_indicator else "",
+            "region": str(found.region.key) if found.region else "",
+            "indicator": chosen.indicator.code if chosen else "",
         },
         period_choices=period_choices,
-        region_choices=[(str(r.id), r.name) for r in picture.regions],
-        indicator_choices=[(c.code, c.name) for c in picture.columns if c.is_numeric],
+        region_choices=[(str(g.key), g.name) for g in found.regions],
+        indicator_choices=[
+            (line.indicator.code, line.indicator.name) for line in trends.numeric_lines(found)
+        ],
     )
     filter_form.is_valid()
     return render(
@@ -278,16 +264,40 @@ def _render_dashboard(
         "crisis/dashboard.html",
         {
             "crisis": crisis,
-            "picture": picture,
+            "picture": found,
+            "areas": _areas(found),
+            "query": _query(period, found),
             "filter_form": filter_form,
             "declare_form": declare_form if can_manage else None,
             "can_manage": can_manage,
-            "level_choices": LEVELS,
-            **_charts(picture),
+            "shown": SHOWN,
+            **_charts(shown_trends),
             "breadcrumbs": _crumbs(request, crisis, (_("Situational picture"), None)),
         },
         status=status,
     )
+
+
+# How many parties a list on the page shows before it sends the reader to
+# the regions (every party stays reachable there).
+SHOWN = 25
+
+
+def _areas(found: picture.Picture) -> list[tuple[str, list[picture.Group]]]:
+    """The groups under their hospital areas, in order (the hospitals and
+    the parties outside the regions last, under no area)."""
+    areas: list[tuple[str, list[picture.Group]]] = []
+    for group in found.groups:
+        if areas and areas[-1][0] == group.area_name:
+            areas[-1][1].append(group)
+        else:
+            areas.append((group.area_name, [group]))
+    return areas
+
+
+def _query(period: datetime.date, found: picture.Picture) -> str:
+    query = f"period={period.isoformat()}"
+    return f"{query}&region={found.region.key}" if found.region else query
 
 
 # --- Views ----------------------------------------------------------------------------
@@ -303,6 +313,135 @@ def dashboard_page(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     crisis = get_crisis(access, pk)
     period = chosen_period(crisis, request.GET.get("period"))
     return _render_dashboard(request, access, crisis, period)
+
+
+def _fragment(
+    request: HttpRequest,
+    crisis: Crisis,
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+) -> HttpResponse:
+    """A part of the picture: alone for htmx, which puts it into the page;
+    as a page of its own for a browser without JavaScript."""
+    if _is_htmx(request):
+        return render(request, template, {"crisis": crisis, **context})
+    back = _dashboard_url(crisis, context["picture"].start)
+    return render(
+        request,
+        "crisis/dashboard_part.html",
+        {
+            "crisis": crisis,
+            "part": template,
+            "title": title,
+            "back": back,
+            **context,
+            "breadcrumbs": _crumbs(
+                request, crisis, (_("Situational picture"), back), (Own(title), None)
+            ),
+        },
+    )
+
+
+@insider_view
+@require_http_methods(["GET"])
+def dashboard_group(request: HttpRequest, partnership_slug: str, pk: int, key: int) -> HttpResponse:
+    """One region's (or the hospitals') parties with their key indicators:
+    opened from its row in the picture."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    period = chosen_period(crisis, request.GET.get("period"))
+    found = picture.build(
+        crisis, period, group_key=key, values=True, viewer_own=reporting_organisation_ids(access)
+    )
+    if found.group is None:
+        raise Http404
+    columns = dashboard.columns(found)
+    return _fragment(
+        request,
+        crisis,
+        "crisis/dashboard_parties.html",
+        {
+            "picture": found,
+            "columns": columns,
+            "rows": [(party, dashboard.cells(party, columns)) for party in found.parties],
+            "caption": f"{found.group.name}, {found.label}",
+        },
+        title=found.group.name,
+    )
+
+
+@insider_view
+@require_http_methods(["GET"])
+def dashboard_texts(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """What the parties wrote about the period's special challenges and needs."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    period = chosen_period(crisis, request.GET.get("period"))
+    found = picture.build(crisis, period, region_id=_int(request.GET.get("region")), values=True)
+    return _fragment(
+        request,
+        crisis,
+        "crisis/dashboard_texts.html",
+        {"picture": found, "texts": dashboard.texts(found)},
+        title=_("Special challenges and needs"),
+    )
+
+
+@insider_view
+@require_http_methods(["GET"])
+def dashboard_table(request: HttpRequest, partnership_slug: str, pk: int, key: str) -> HttpResponse:
+    """The numbers of one chart of the picture as a table."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    period = chosen_period(crisis, request.GET.get("period"))
+    found = picture.build(crisis, period, region_id=_int(request.GET.get("region")))
+    drawn = _charts(trends.of(found, indicator=request.GET.get("indicator") or None))
+    every = [
+        drawn["completeness_chart"],
+        drawn["level_chart"],
+        *([drawn["region_chart"]] if drawn["region_chart"] else []),
+        *drawn["trend_charts"],
+    ]
+    chart = next((c for c in every if c["id"] == f"chart-{key}"), None)
+    if chart is None:
+        raise Http404
+    return _fragment(
+        request,
+        crisis,
+        "crisis/dashboard_chart_table.html",
+        {"picture": found, "chart": chart, "own_items": chart in drawn["trend_charts"]},
+        title=chart["title"],
+    )
+
+
+@insider_view
+@require_http_methods(["GET"])
+def dashboard_pdf(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """The picture of a period as a tagged PDF for the coordination group's
+    papers: the same numbers, as tables."""
+    access = request_access(request)
+    crisis = get_crisis(access, pk)
+    period = chosen_period(crisis, request.GET.get("period"))
+    found = picture.build(crisis, period, values=True)
+    columns = dashboard.columns(found)
+    return render_pdf(
+        request,
+        "crisis/pdf/period.html",
+        {
+            "crisis": crisis,
+            "picture": found,
+            "areas": _areas(found),
+            "columns": columns,
+            "rows": [(party, dashboard.cells(party, columns)) for party in found.parties],
+            "texts": dashboard.texts(found),
+            "partnership": access.partnership,
+            "generated": timezone.now(),
+            **_charts(trends.of(found)),
+        },
+        filename=f"situasjon-{crisis.pk}-{period.isoformat()}.pdf",
+    )
 
 
 @insider_view

@@ -45,7 +45,7 @@ from django.utils import timezone
 from accounts.models import User
 from councils import services as council_services
 from councils.models import Appointment, Council
-from crisis import periods, services
+from crisis import figures, periods, services
 from crisis.catalogue import ensure_covid_form
 from crisis.models import (
     Crisis,
@@ -354,6 +354,7 @@ class _Party:
     is_kommune: bool
     population: int
     region: str
+    region_id: int | None
     reporter: User | None
     capacity: dict[str, int]
     factor: float
@@ -442,6 +443,7 @@ class _Builder:
                 is_kommune=is_kommune,
                 population=people,
                 region=row.region.name if row.region else "",
+                region_id=row.region_id,
                 reporter=reporters.get(org.pk),
                 capacity=capacity,
                 factor=self.rng.lognormvariate(0, 0.35),
@@ -733,6 +735,9 @@ class _Builder:
                 report.submitted_by = reporter
                 report.computed_level = self._level(draft.values)
                 report.rule_version = self.rule.version
+                report.figure_group = figures.group_of(
+                    draft.party.organisation, draft.party.region_id
+                )
             if draft.declared is not None:
                 level, reason, by = draft.declared
                 report.declared_level = level
@@ -769,6 +774,7 @@ class _Builder:
                 )
         _insert_values(values)
         ReportRevision.objects.bulk_create(revisions, batch_size=500)
+        figures.rebuild(crisis)
         return len(rows)
 
 

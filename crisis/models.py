@@ -17,15 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
+from crisis.levels import LEVELS
 from partnerships.models import Organisation, Partnership, Region
-
-# Escalation levels, after NHS OPEL: 1 normal drift … 4 critical.
-LEVELS = [
-    (1, _("Level 1 – normal")),
-    (2, _("Level 2 – moderate pressure")),
-    (3, _("Level 3 – severe pressure")),
-    (4, _("Level 4 – critical")),
-]
 
 
 class Indicator(models.Model):
@@ -316,6 +309,9 @@ class Report(VersionedModel):
     # Open for changes after the lock until this moment (an unlock, logged).
     unlocked_until = models.DateTimeField(null=True, blank=True)
     client_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The group of parties its values were added to in the period's figures
+    # (:mod:`crisis.figures`): the region of a kommune, 0 for every other party.
+    figure_group = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # Set (not stored) when a save returned the report a request with the
     # same client key already saved: the caller answers "repeat", not "new".
@@ -532,3 +528,36 @@ class CoordinationMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.crisis} {self.period_start}"
+
+
+class PeriodFigure(models.Model):
+    """The submitted values of one period combined for a group of parties
+    (a region's kommuner, or group 0: the hospitals and every other party),
+    per indicator and item: kept up to date in the same transaction as each
+    submit by :mod:`crisis.figures`, so the picture's totals and trends read
+    a few hundred rows instead of every party's values."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    group_key = models.PositiveIntegerField()
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=60, blank=True, default="")
+    # Over the group's submitted reports' numbers: their sum, the lowest, how
+    # many, how many at 2 or more (challenging or worse), how many above 0 (yes).
+    total = models.DecimalField(max_digits=20, decimal_places=3, null=True)
+    lowest = models.DecimalField(max_digits=14, decimal_places=3, null=True)
+    n = models.PositiveIntegerField(default=0)
+    high = models.PositiveIntegerField(default=0)
+    yes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis", "period_start", "group_key", "indicator", "item"],
+                name="crisis_one_figure_per_group_and_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.crisis_id} {self.period_start} {self.group_key}"
+        return f"{where} {self.indicator_id}/{self.item}"

@@ -3,33 +3,37 @@ their lines and their cross-field rules.
 
 Every free-text field passes the identity-number guard (``GuardedModelForm``).
 An edit form carries a fingerprint of the values it was loaded with
-(``loaded``): :meth:`FingerprintedForm.save_safely` refuses a save when the
-record changed since, unless it already holds exactly what was submitted (the
-second click of a double submit), which counts as a success.
+(``loaded``), which the services in :mod:`crisis.setup` check before they
+save; a refused save is shown with :meth:`FingerprintedForm.show_conflict`.
+The fields each form sets are the ones :mod:`crisis.setup` compares.
 """
 
 from __future__ import annotations
 
-import enum
 import itertools
-import json
-import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, validate_slug
-from django.db import transaction
 from django.db.models import Model
-from django.http import Http404
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import GuardedModelForm
 from crisis.models import CrossRule, FormIndicator, Indicator, ReportForm, Value
+from crisis.setup import (
+    INDICATOR_FIELDS,
+    LINE_FIELDS,
+    REPORT_FORM_FIELDS,
+    RULE_FIELDS,
+    Conflict,
+    fingerprint,
+    same_values,
+)
 from partnerships.models import Partnership
 
 T = Indicator.ValueType
@@ -45,38 +49,7 @@ CONFLICT = gettext_lazy(
 )
 
 
-# --- Fingerprints ----------------------------------------------------------------------
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, enum.Enum):  # a choice set in code, as the database returns it
-        return value.value
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True)
-    return value
-
-
-def fingerprint(instance: Model, fields: Iterable[str]) -> int:
-    """A number that changes when any of ``fields`` changes (1.0 and 1.000
-    count as the same number)."""
-    meta = instance._meta
-    values = [
-        _canonical(getattr(instance, meta.get_field(name).attname))  # type: ignore[union-attr]
-        for name in fields
-    ]
-    return zlib.crc32(repr(values).encode())
-
-
-def order_fingerprint(pks: Sequence[int]) -> int:
-    """A number that changes when the order of a form's lines changes."""
-    return zlib.crc32(repr(list(pks)).encode())
-
-
-def same_values(a: Model, b: Model, fields: Iterable[str]) -> bool:
-    names = list(fields)
-    return fingerprint(a, names) == fingerprint(b, names)
+# --- Numbers ---------------------------------------------------------------------------
 
 
 def number_text(value: Decimal | None) -> str:
@@ -172,35 +145,21 @@ class FingerprintedForm(GuardedModelForm):
             return "–"
         return str(value)
 
-    def save_safely(self) -> bool:
-        """Save the changed fields unless someone else changed the record
-        since the form was loaded (then add the conflict and return False);
-        a repeat of the same save is a success."""
-        instance = self.instance
-        with transaction.atomic():
-            current = type(instance)._default_manager.select_for_update().filter(pk=instance.pk)
-            stored = current.first()
-            if stored is None:  # deleted meanwhile
-                raise Http404
-            now = fingerprint(stored, self.tracked)
-            if (
-                self.cleaned_data.get("loaded") != now
-                and fingerprint(instance, self.tracked) != now
-            ):
-                self.conflicts = [
-                    (str(self.fields[name].label), self.shown(stored, name))
-                    for name in self.tracked
-                    if name in self.fields and not same_values(stored, instance, [name])
-                ]
-                data = self.data.copy()  # type: ignore[attr-defined]
-                data[self.add_prefix("loaded")] = str(now)
-                self.data = data
-                self.add_error(None, str(CONFLICT))
-                return False
-            changed = [name for name in self.tracked if not same_values(stored, instance, [name])]
-            if changed:
-                instance.save(update_fields=changed)
-        return True
+    def show_conflict(self, conflict: Conflict) -> None:
+        """Show a save refused because someone else changed the record since
+        the form was loaded: their values that differ from the ones typed,
+        and the record's fingerprint now, so saving again is a choice made
+        after seeing them. What the person typed is kept."""
+        stored = conflict.stored
+        self.conflicts = [
+            (str(self.fields[name].label), self.shown(stored, name))
+            for name in self.tracked
+            if name in self.fields and not same_values(stored, self.instance, [name])
+        ]
+        data = self.data.copy()  # type: ignore[attr-defined]
+        data[self.add_prefix("loaded")] = str(conflict.loaded)
+        self.data = data
+        self.add_error(None, str(CONFLICT))
 
 
 # --- Indicators --------------------------------------------------------------------------
@@ -210,19 +169,7 @@ class IndicatorForm(FingerprintedForm):
     """An indicator, new or changed. The code and the value type are fixed
     once a report holds a value of it; items with values cannot be removed."""
 
-    tracked = [
-        "code",
-        "name",
-        "unit",
-        "help_text",
-        "value_type",
-        "items",
-        *LIMITS,
-        *THRESHOLDS,
-        "lower_is_worse",
-        "relative_to",
-        "active",
-    ]
+    tracked = INDICATOR_FIELDS
 
     items = forms.CharField(
         label=gettext_lazy("Breakdown"),
@@ -238,19 +185,7 @@ class IndicatorForm(FingerprintedForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "help_text",
-            "value_type",
-            "items",
-            *LIMITS,
-            *THRESHOLDS,
-            "lower_is_worse",
-            "relative_to",
-            "active",
-        ]
+        fields = INDICATOR_FIELDS
         widgets = {"help_text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "code": gettext_lazy(
@@ -455,27 +390,11 @@ class ReportFormForm(FingerprintedForm):
     """A report form's name, period and deadlines. The code and the period
     type are fixed once a crisis uses the form."""
 
-    tracked = [
-        "code",
-        "name",
-        "period_type",
-        "deadline_hours_kommune",
-        "deadline_hours_hospital",
-        "reminder_hours_before",
-        "lock_after_days",
-    ]
+    tracked = REPORT_FORM_FIELDS
 
     class Meta:
         model = ReportForm
-        fields = [
-            "code",
-            "name",
-            "period_type",
-            "deadline_hours_kommune",
-            "deadline_hours_hospital",
-            "reminder_hours_before",
-            "lock_after_days",
-        ]
+        fields = REPORT_FORM_FIELDS
         help_texts = {
             "code": gettext_lazy(
                 "Short and unique in the partnership, for example “ukerapport”. Party systems "
@@ -516,7 +435,6 @@ class ReportFormForm(FingerprintedForm):
 # --- Lines ------------------------------------------------------------------------------
 
 
-LINE_FIELDS = ["section", "required", "key", "applies_to"]
 LINE_HELP = {
     "section": gettext_lazy("A heading the line is shown under, for example “Kapasitet”."),
     "key": gettext_lazy("Shown as a column of the shared picture, with its level."),
@@ -572,7 +490,7 @@ class CrossRuleForm(GuardedModelForm):
 
     class Meta:
         model = CrossRule
-        fields = ["left", "operator", "right", "severity", "message"]
+        fields = RULE_FIELDS
         labels = {
             "left": gettext_lazy("Value"),
             "operator": gettext_lazy("Must be"),

@@ -1,38 +1,25 @@
 """The secretariat's crisis settings: indicators, report forms, their lines
-and cross-field rules, as data. A new crisis indicator needs no code change:
-it is made here, added to a form, and the parties' report pages, the API and
-the validation take it from there.
+and cross-field rules, as data. The rules and every write are in
+:mod:`crisis.setup`; these views parse the request, call it, and render or
+redirect.
 
 Only people with ``MANAGE_CRISIS`` (secretariat, administrators) come here:
-outsiders get 404, other insiders 403. Every change is saved through
-``save()``/``delete()`` so the audit log records who did it.
-
-- An indicator a report holds values of keeps its code and value type, and
-  keeps the breakdown items that hold values. One in use (values, a form, or
-  another indicator's share) cannot be deleted, only taken out of use.
-- A threshold change makes a new version of the level rule at once
-  (:func:`crisis.services.current_rule`); new submissions are computed with
-  it, reports already submitted keep theirs.
-- A form a crisis uses keeps its code and period type and cannot be
-  deleted. Removing a line leaves the reports' stored values alone.
-- Adding twice (a double submit) adds once: a new row identical to one that
-  exists is the same row. An edit carries a fingerprint of the values it was
-  loaded with and is refused (409) if someone else changed them since.
+outsiders get 404, other insiders 403. A refused add or delete is shown as
+the service words it; an edit refused because someone else changed the
+record meanwhile answers 409 with their values listed (a record deleted
+meanwhile, 404).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, Model, OuterRef, ProtectedError, Q
-from django.forms import ModelForm
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,19 +27,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.own import Own
-from crisis import services
-from crisis.catalogue import ensure_covid_form
+from crisis import setup
 from crisis.models import (
     Crisis,
     CrossRule,
     FormIndicator,
     Indicator,
-    LevelRule,
     ReportForm,
     Value,
 )
 from crisis.settings_forms import (
-    LINE_FIELDS,
     CrossRuleForm,
     IndicatorForm,
     LineForm,
@@ -60,228 +44,10 @@ from crisis.settings_forms import (
     NewLineForm,
     ReportFormForm,
     number_text,
-    order_fingerprint,
-    same_values,
 )
 from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
-from partnerships.models import Partnership
 from partnerships.views import Crumb, insider_view, staff_crumbs
-
-RULE_FIELDS = ["left", "operator", "right", "severity", "message"]
-
-
-# --- The rules ----------------------------------------------------------------------------
-
-
-def latest_rule(partnership: Partnership) -> LevelRule | None:
-    """The partnership's newest level rule version (one query)."""
-    return (
-        LevelRule.objects.filter(partnership=partnership)
-        .select_related("created_by")
-        .order_by("-version")
-        .first()
-    )
-
-
-def _add_once(
-    form: ModelForm,  # type: ignore[type-arg]
-    lookup: dict[str, Any],
-    tracked: Sequence[str],
-    taken: str,
-) -> tuple[Model, bool]:
-    """Save the form's new row; returns it and whether it is new. A row
-    ``lookup`` finds that already holds the same values is the second click
-    of a double submit: returned, not added again. Another one raises
-    ``ValidationError(taken)``. Call inside a transaction."""
-    instance = form.instance
-    model = type(instance)
-    existing = model._default_manager.filter(**lookup).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                form.save()
-        except IntegrityError:  # the same row, saved by a request running alongside
-            existing = model._default_manager.get(**lookup)
-        else:
-            return instance, True
-    if same_values(existing, instance, tracked):
-        return existing, False
-    raise ValidationError(taken)
-
-
-def add_indicator(form: IndicatorForm, by: Any) -> tuple[Indicator, bool]:
-    """Add the valid form's indicator (once, see :func:`_add_once`) and
-    make the level rule version its thresholds call for."""
-    indicator = form.instance
-    with transaction.atomic():
-        saved, created = _add_once(
-            form,
-            {"partnership": indicator.partnership, "code": indicator.code},
-            IndicatorForm.tracked,
-            _("Another indicator has this code."),
-        )
-    services.current_rule(indicator.partnership, by=by)
-    return saved, created  # type: ignore[return-value]
-
-
-def delete_blockers(
-    indicator: Indicator,
-    *,
-    has_values: bool | None = None,
-    shares: list[str] | None = None,
-) -> list[str]:
-    """Why an indicator cannot be deleted; empty when it can. ``has_values``
-    and ``shares`` (the indicators that are a share of it) when known."""
-    reasons = []
-    if has_values is None:
-        has_values = Value.objects.filter(indicator=indicator).exists()
-    if has_values:
-        reasons.append(_("Reports hold values of it."))
-    forms = sorted(
-        FormIndicator.objects.filter(indicator=indicator).values_list("form__name", flat=True)
-    )
-    if forms:
-        reasons.append(_("It is on the report forms %(forms)s.") % {"forms": ", ".join(forms)})
-    if shares is None:
-        shares = list(
-            Indicator.objects.filter(relative_to=indicator)
-            .exclude(pk=indicator.pk)
-            .values_list("name", flat=True)
-        )
-    shares = sorted(shares)
-    if shares:
-        reasons.append(
-            _("The thresholds of %(names)s are a share of it.") % {"names": ", ".join(shares)}
-        )
-    return reasons
-
-
-def delete_indicator(indicator: Indicator, by: Any) -> None:
-    """Delete an indicator nothing uses; ``ValidationError`` saying why not
-    otherwise (it can then only be taken out of use)."""
-    reasons = delete_blockers(indicator)
-    if reasons:
-        raise ValidationError([*reasons, _("Take it out of use instead.")])
-    try:
-        with transaction.atomic():
-            indicator.delete()
-    except ProtectedError as error:  # used by a report saved in between
-        raise ValidationError(
-            _("Reports hold values of it. Take it out of use instead.")
-        ) from error
-    services.current_rule(indicator.partnership, by=by)
-
-
-def add_report_form(form: ReportFormForm) -> tuple[ReportForm, bool]:
-    report_form = form.instance
-    with transaction.atomic():
-        saved, created = _add_once(
-            form,
-            {"partnership": report_form.partnership, "code": report_form.code},
-            ReportFormForm.tracked,
-            _("Another report form has this code."),
-        )
-    return saved, created  # type: ignore[return-value]
-
-
-def delete_report_form(report_form: ReportForm) -> None:
-    """Delete a form no crisis uses, with its lines and rules."""
-    in_use = _("A crisis uses this form, so it cannot be deleted.")
-    if Crisis.objects.filter(form=report_form).exists():
-        raise ValidationError(in_use)
-    try:
-        with transaction.atomic():
-            report_form.delete()
-    except ProtectedError as error:
-        raise ValidationError(in_use) from error
-
-
-def _lock(report_form: ReportForm) -> ReportForm:
-    """The form's row, locked: changes to its lines and rules go one at a time."""
-    return ReportForm.objects.select_for_update().get(pk=report_form.pk)
-
-
-def add_line(report_form: ReportForm, form: NewLineForm) -> tuple[FormIndicator, bool]:
-    """Add an indicator at the end of the form (once)."""
-    line = form.instance
-    with transaction.atomic():
-        _lock(report_form)
-        highest = FormIndicator.objects.filter(form=report_form).aggregate(m=Max("position"))["m"]
-        line.form = report_form
-        line.position = 0 if highest is None else highest + 1
-        saved, created = _add_once(
-            form,
-            {"form": report_form, "indicator": line.indicator},
-            ["indicator", *LINE_FIELDS],
-            _("This indicator is already on the form."),
-        )
-    return saved, created  # type: ignore[return-value]
-
-
-def ordered_lines(report_form: ReportForm) -> list[FormIndicator]:
-    """Every line of the form in order, out-of-use indicators too (one query)."""
-    return list(
-        FormIndicator.objects.filter(form=report_form)
-        .select_related("indicator")
-        .order_by("position", "pk")
-    )
-
-
-def move_line(report_form: ReportForm, line_pk: int, direction: str, order: int) -> bool:
-    """Move a line one place up or down and number the lines 0, 1, 2 …;
-    False (nothing moved) if the order is no longer the one the person saw,
-    such as after a double click."""
-    with transaction.atomic():
-        _lock(report_form)
-        lines = list(FormIndicator.objects.filter(form=report_form).order_by("position", "pk"))
-        if order_fingerprint([line.pk for line in lines]) != order:
-            return False
-        index = next((i for i, line in enumerate(lines) if line.pk == line_pk), None)
-        if index is None:
-            return False
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(lines):
-            return True
-        lines[index], lines[other] = lines[other], lines[index]
-        for position, line in enumerate(lines):
-            if line.position != position:
-                line.position = position
-                line.save(update_fields=["position"])
-    return True
-
-
-def remove_line(line: FormIndicator) -> int:
-    """Take an indicator off its form, with the form's rules that use it;
-    returns how many rules went. Reports keep the values they hold."""
-    with transaction.atomic():
-        _lock(line.form)
-        rules = list(
-            CrossRule.objects.filter(
-                Q(left_id=line.indicator_id) | Q(right_id=line.indicator_id),
-                form_id=line.form_id,
-            )
-        )
-        for rule in rules:
-            rule.delete()
-        line.delete()
-    return len(rules)
-
-
-def add_rule(report_form: ReportForm, form: CrossRuleForm) -> tuple[CrossRule, bool]:
-    """Add a cross-field rule (once: the same rule twice is one)."""
-    rule = form.instance
-    rule.form = report_form
-    with transaction.atomic():
-        _lock(report_form)
-        saved, created = _add_once(
-            form,
-            {"form": report_form, **{name: getattr(rule, name) for name in RULE_FIELDS}},
-            RULE_FIELDS,
-            _("This rule is already on the form."),
-        )
-    return saved, created  # type: ignore[return-value]
-
 
 # --- Views: helpers -----------------------------------------------------------------------
 
@@ -306,6 +72,7 @@ def _indicator(access: PartnershipAccess, pk: int) -> Indicator:
     indicator = Indicator.objects.filter(partnership=access.partnership, pk=pk).first()
     if indicator is None:
         raise Http404
+    indicator.partnership = access.partnership  # known: the level rule needs no query for it
     return indicator
 
 
@@ -406,7 +173,7 @@ def settings_page(request: HttpRequest, partnership_slug: str) -> HttpResponse:
         {
             "rows": rows,
             "report_forms": report_forms,
-            "rule": latest_rule(partnership),
+            "rule": setup.latest_rule(partnership),
             "has_covid_form": any(f.code == "covid-19-ukerapport" for f in report_forms),
             "breadcrumbs": _crumbs(request),
         },
@@ -418,8 +185,7 @@ def settings_page(request: HttpRequest, partnership_slug: str) -> HttpResponse:
 def install_covid(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Install the ready Covid-19 weekly report (idempotent)."""
     access = _access(request)
-    report_form = ensure_covid_form(access.partnership)
-    services.current_rule(access.partnership, by=request.user)
+    report_form = setup.install_covid_form(access.partnership, by=request.user)
     flash.success(request, _("The form “%(name)s” is ready.") % {"name": report_form.name})
     return redirect("crisis:settings_form", partnership_slug, report_form.pk)
 
@@ -438,7 +204,7 @@ def _indicator_page(
     context: dict[str, Any] = {
         "form": form,
         "indicator": indicator,
-        "rule": latest_rule(access.partnership),
+        "rule": setup.latest_rule(access.partnership),
         "breadcrumbs": _crumbs(
             request, (Own(indicator.name) if indicator else _("New indicator"), None)
         ),
@@ -446,7 +212,7 @@ def _indicator_page(
     if indicator is not None:
         stored = Indicator.objects.get(pk=indicator.pk) if status != 200 else indicator
         context["indicator"] = stored
-        context["blockers"] = delete_blockers(
+        context["blockers"] = setup.delete_blockers(
             stored, has_values=form.used, shares=[d.name for d in form.dependents]
         )
         context["used_items"] = sorted(form.used_items - {""})
@@ -466,7 +232,7 @@ def indicator_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                indicator, created = add_indicator(form, request.user)
+                indicator, created = setup.add_indicator(form.instance, by=request.user)
             except ValidationError as error:
                 form.add_error("code", error)
             else:
@@ -500,9 +266,13 @@ def indicator_edit(request: HttpRequest, partnership_slug: str, pk: int) -> Http
     if request.method == "POST":
         if not form.is_valid():
             return _indicator_page(request, access, form, status=400)
-        if not form.save_safely():
+        try:
+            rule = setup.save_indicator(indicator, form.cleaned_data["loaded"], by=request.user)
+        except setup.Conflict as conflict:
+            form.show_conflict(conflict)
             return _indicator_page(request, access, form, status=409)
-        rule = services.current_rule(access.partnership, by=request.user)
+        except Indicator.DoesNotExist as error:  # deleted meanwhile
+            raise Http404 from error
         flash.success(
             request,
             _("“%(name)s” was saved. New submissions are computed with level rule version %(v)s.")
@@ -519,7 +289,7 @@ def indicator_delete(request: HttpRequest, partnership_slug: str, pk: int) -> Ht
     indicator = _indicator(access, pk)
     name = indicator.name
     try:
-        delete_indicator(indicator, request.user)
+        setup.delete_indicator(indicator, by=request.user)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
         return redirect("crisis:settings_indicator", partnership_slug, pk)
@@ -556,12 +326,12 @@ def _form_page(
     if report_form is not None:
         # After a refused save the instance holds what was typed; show the stored form.
         stored = ReportForm.objects.get(pk=report_form.pk) if status != 200 else report_form
-        lines = ordered_lines(report_form)
+        lines = setup.ordered_lines(report_form)
         indicators = [line.indicator for line in lines]
         context |= {
             "report_form": stored,
             "lines": lines,
-            "order": order_fingerprint([line.pk for line in lines]),
+            "order": setup.order_fingerprint([line.pk for line in lines]),
             "rules": list(
                 CrossRule.objects.filter(form=report_form)
                 .select_related("left", "right")
@@ -591,7 +361,7 @@ def form_add(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                report_form, created = add_report_form(form)
+                report_form, created = setup.add_report_form(form.instance)
             except ValidationError as error:
                 form.add_error("code", error)
             else:
@@ -622,8 +392,13 @@ def form_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespo
     if request.method == "POST":
         if not form.is_valid():
             return _form_page(request, access, form, status=400)
-        if not form.save_safely():
+        try:
+            setup.save_report_form(report_form, form.cleaned_data["loaded"])
+        except setup.Conflict as conflict:
+            form.show_conflict(conflict)
             return _form_page(request, access, form, status=409)
+        except ReportForm.DoesNotExist as error:  # deleted meanwhile
+            raise Http404 from error
         flash.success(request, _("“%(name)s” was saved.") % {"name": report_form.name})
         return redirect("crisis:settings_form", partnership_slug, pk)
     return _form_page(request, access, form)
@@ -636,7 +411,7 @@ def form_delete(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRes
     report_form = _report_form(access, pk)
     name = report_form.name
     try:
-        delete_report_form(report_form)
+        setup.delete_report_form(report_form)
     except ValidationError as error:
         flash.error(request, " ".join(error.messages))
         return redirect("crisis:settings_form", partnership_slug, pk)
@@ -665,7 +440,7 @@ def line_add(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
     )
     if form.is_valid():
         try:
-            line, created = add_line(report_form, form)
+            line, created = setup.add_line(report_form, form.instance)
         except ValidationError as error:
             form.add_error("indicator", error)
         else:
@@ -701,11 +476,17 @@ def line_edit(request: HttpRequest, partnership_slug: str, pk: int, line_pk: int
     if request.method == "POST":
         if not form.is_valid():
             status = 400
-        elif not form.save_safely():
-            status = 409
         else:
-            flash.success(request, _("“%(name)s” was saved.") % {"name": line.indicator.name})
-            return redirect("crisis:settings_form", partnership_slug, pk)
+            try:
+                setup.save_line(line, form.cleaned_data["loaded"])
+            except setup.Conflict as conflict:
+                form.show_conflict(conflict)
+                status = 409
+            except FormIndicator.DoesNotExist as error:  # removed meanwhile
+                raise Http404 from error
+            else:
+                flash.success(request, _("“%(name)s” was saved.") % {"name": line.indicator.name})
+                return redirect("crisis:settings_form", partnership_slug, pk)
     return render(
         request,
         "crisis/settings_line.html",
@@ -734,7 +515,7 @@ def line_move(request: HttpRequest, partnership_slug: str, pk: int, line_pk: int
     form = MoveForm(request.POST)
     if not form.is_valid():
         flash.error(request, _("Choose up or down."))
-    elif not move_line(
+    elif not setup.move_line(
         report_form, line_pk, form.cleaned_data["direction"], form.cleaned_data["order"]
     ):
         flash.warning(
@@ -755,7 +536,7 @@ def line_remove(request: HttpRequest, partnership_slug: str, pk: int, line_pk: i
     if line is None:  # removed already: the second click of a double submit
         return redirect("crisis:settings_form", partnership_slug, pk)
     name = line.indicator.name
-    rules = remove_line(line)
+    rules = setup.remove_line(line)
     message = _(
         "“%(name)s” was removed from the form. Reports already made keep their values of it."
     ) % {"name": name}
@@ -773,7 +554,7 @@ def line_remove(request: HttpRequest, partnership_slug: str, pk: int, line_pk: i
 def rule_add(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
     access = _access(request)
     report_form = _report_form(access, pk)
-    indicators = [line.indicator for line in ordered_lines(report_form)]
+    indicators = [line.indicator for line in setup.ordered_lines(report_form)]
     form = CrossRuleForm(
         request.POST,
         indicators=indicators,
@@ -781,7 +562,7 @@ def rule_add(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
         instance=CrossRule(form=report_form),
     )
     if form.is_valid():
-        rule, created = add_rule(report_form, form)
+        rule, created = setup.add_rule(report_form, form.instance)
         if created:
             flash.success(request, _("The rule “%(rule)s” was added.") % {"rule": rule.message})
         return redirect("crisis:settings_form", partnership_slug, pk)
@@ -795,8 +576,7 @@ def rule_add(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRespon
 def rule_remove(request: HttpRequest, partnership_slug: str, pk: int, rule_pk: int) -> HttpResponse:
     access = _access(request)
     report_form = _report_form(access, pk)
-    rule = CrossRule.objects.filter(form=report_form, pk=rule_pk).first()
+    rule = setup.remove_rule(report_form, rule_pk)
     if rule is not None:  # none: removed already (a double submit)
-        rule.delete()
         flash.success(request, _("The rule “%(rule)s” was removed.") % {"rule": rule.message})
     return redirect("crisis:settings_form", partnership_slug, pk)

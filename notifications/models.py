@@ -61,6 +61,7 @@ class Notification(models.Model):
         DEVIATION_DUE = "deviation_due", _("Deviation answer due or overdue")
         CRISIS_REPORT_DUE = "crisis_report_due", _("Situation report due or late")
         CRISIS_REQUEST = "crisis_request", _("Resource request in a crisis")
+        CRISIS_LEVEL = "crisis_level", _("Escalation level changed in a crisis")
         AGREEMENT_TO_RATIFY = "agreement_to_ratify", _("Agreement version to ratify")
         AGREEMENT_CONSULTATION = "agreement_consultation", _("Consultation to answer")
         AGREEMENT_TERMINATED = "agreement_terminated", _("Notice given on an agreement")

@@ -16,7 +16,8 @@ from django.utils import timezone, translation
 from core.services import EditConflict
 from councils import services as councils
 from councils.models import Case, Council, Meeting, Treatment
-from crisis import coordination, periods
+from crisis import agenda, periods, resources
+from crisis import log as crisis_log
 from crisis.catalogue import ensure_covid_form
 from crisis.models import CoordinationMeeting, Crisis, LogEntry, ResourceRequest
 from crisis.services import open_crisis, save_report
@@ -107,7 +108,7 @@ def with_reports(people: Any, crisis: Crisis) -> datetime.date:
         by=people.hanne,
         submit=False,
     )
-    coordination.request_resources(
+    resources.request_resources(
         crisis,
         organisation=namsos(),
         kind=ResourceRequest.Kind.PERSONNEL,
@@ -120,7 +121,7 @@ def with_reports(people: Any, crisis: Crisis) -> datetime.date:
 
 def generate(crisis: Crisis, start: datetime.date, by: Any, **kwargs: Any) -> CoordinationMeeting:
     with translation.override("en"):
-        return coordination.generate_agenda(
+        return agenda.generate_agenda(
             crisis, start, by=by, starts_at=timezone.now() + datetime.timedelta(days=1), **kwargs
         )
 
@@ -380,10 +381,10 @@ def test_the_secretariat_logs_an_event_once(as_person: Any, people: Any) -> None
 def test_the_log_is_newest_first(people: Any) -> None:
     crisis = make_crisis(people.sara)
     now = timezone.now()
-    coordination.add_log_entry(
+    crisis_log.add_log_entry(
         crisis, text="Først", by=people.sara, occurred_at=now - datetime.timedelta(days=2)
     )
-    coordination.add_log_entry(crisis, text="Sist", by=people.sara, occurred_at=now)
+    crisis_log.add_log_entry(crisis, text="Sist", by=people.sara, occurred_at=now)
     assert [e.text for e in crisis.log.all()] == ["Sist", "Først"]
 
 
@@ -401,12 +402,12 @@ def test_an_identity_number_in_the_log_is_refused_and_the_text_kept(
     assert text in response.content.decode()
     assert not LogEntry.objects.filter(crisis=crisis).exists()
     with pytest.raises(ValidationError):
-        coordination.add_log_entry(crisis, text=text, by=people.sara)
+        crisis_log.add_log_entry(crisis, text=text, by=people.sara)
 
 
 def test_a_log_entry_becomes_a_follow_up(as_person: Any, people: Any) -> None:
     crisis = make_crisis(people.sara)
-    entry = coordination.add_log_entry(crisis, text="Mangel på munnbind i Levanger", by=people.sara)
+    entry = crisis_log.add_log_entry(crisis, text="Mangel på munnbind i Levanger", by=people.sara)
     url = f"/hnt/intern/krise/{crisis.pk}/logg/{entry.pk}/oppfolging/"
     client = as_person("sara")
     assert client.get(url).status_code == 200
@@ -433,7 +434,7 @@ def test_a_log_entry_becomes_a_follow_up(as_person: Any, people: Any) -> None:
 def test_a_log_entry_of_another_crisis_is_not_found(as_person: Any, people: Any) -> None:
     crisis = make_crisis(people.sara)
     other = make_crisis(people.sara, name="Annen krise")
-    entry = coordination.add_log_entry(other, text="Hendelse", by=people.sara)
+    entry = crisis_log.add_log_entry(other, text="Hendelse", by=people.sara)
     url = f"/hnt/intern/krise/{crisis.pk}/logg/{entry.pk}/oppfolging/"
     assert as_person("sara").get(url).status_code == 404
 
@@ -442,7 +443,7 @@ def test_a_log_entry_of_another_crisis_is_not_found(as_person: Any, people: Any)
 
 
 def make_request(people: Any, crisis: Crisis | None = None) -> ResourceRequest:
-    return coordination.request_resources(
+    return resources.request_resources(
         crisis or make_crisis(people.sara),
         organisation=levanger(),
         kind=ResourceRequest.Kind.EQUIPMENT,
@@ -464,7 +465,7 @@ def step(request: ResourceRequest, status: str, who: str, **kwargs: Any) -> Reso
         kwargs.setdefault("offering_organisation", namsos() if who == "nils" else hf())
         kwargs.setdefault("offer", "Vi kan sende 1000 munnbind i morgen")
     fresh = ResourceRequest.objects.get(pk=request.pk)
-    return coordination.change_request(
+    return resources.change_request(
         fresh, status, own=own, manages=manages, by=None, expected_version=fresh.version, **kwargs
     )
 
@@ -483,20 +484,20 @@ def test_the_table_refuses_every_step_it_does_not_hold(people: Any) -> None:
     request = make_request(people)
     everyone = frozenset(
         {
-            coordination.REQUESTER,
-            coordination.OFFERER,
-            coordination.OTHER_PARTY,
-            coordination.SECRETARIAT,
+            resources.REQUESTER,
+            resources.OFFERER,
+            resources.OTHER_PARTY,
+            resources.SECRETARIAT,
         }
     )
     for current in R.values:
         request.status = current
         for new in R.values:
-            if new in coordination.TRANSITIONS[current]:
-                coordination.check_step(request, new, everyone)
+            if new in resources.TRANSITIONS[current]:
+                resources.check_step(request, new, everyone)
                 continue
             with pytest.raises(ValidationError) as refused:
-                coordination.check_step(request, new, everyone)
+                resources.check_step(request, new, everyone)
             assert refused.value.code == "transition"
 
 
@@ -553,7 +554,7 @@ def test_two_offers_at_once_the_second_gets_an_edit_conflict(people: Any) -> Non
     request = make_request(people)
     seen_by_nils = ResourceRequest.objects.get(pk=request.pk)
     seen_by_hanne = ResourceRequest.objects.get(pk=request.pk)
-    coordination.change_request(
+    resources.change_request(
         seen_by_nils,
         R.OFFERED,
         own={namsos().pk},
@@ -564,7 +565,7 @@ def test_two_offers_at_once_the_second_gets_an_edit_conflict(people: Any) -> Non
         offer="1000 munnbind",
     )
     with pytest.raises(EditConflict):
-        coordination.change_request(
+        resources.change_request(
             seen_by_hanne,
             R.OFFERED,
             own={hf().pk},
@@ -689,8 +690,8 @@ def test_an_offer_with_a_stale_version_keeps_the_text(as_person: Any, people: An
 
 def _grow(people: Any, crisis: Crisis, n: int) -> None:
     for i in range(n):
-        entry = coordination.add_log_entry(crisis, text=f"Hendelse {i}", by=people.sara)
-        coordination.log_followup(
+        entry = crisis_log.add_log_entry(crisis, text=f"Hendelse {i}", by=people.sara)
+        crisis_log.log_followup(
             entry, title=f"Tiltak {i}", by=people.sara, responsible_organisation=namsos()
         )
         request = make_request(people, crisis)
@@ -746,15 +747,17 @@ def test_the_agenda_is_gathered_in_constant_queries(people: Any) -> None:
     start = week(crisis)
     submit(crisis, levanger(), start, kommune_values(), people.lena)
     with CaptureQueriesContext(connection) as few:
-        coordination.snapshot(crisis, start)
+        agenda.snapshot(crisis, start)
     with_reports(people, crisis)
     for organisation in Region.objects.get(
         partnership=hnt(), name="Indre Namdal"
     ).participations.all():
         submit(crisis, organisation.organisation, start, kommune_values(), people.sara)
     with CaptureQueriesContext(connection) as many:
-        snap = coordination.snapshot(crisis, start)
+        snap = agenda.snapshot(crisis, start)
     assert len(snap.reported) == 8
-    # The parties (2), their regions, the form, the reports, their values, the
-    # rule versions, who is late, the declared level, the open requests.
-    assert len(few) == len(many) == 10
+    # The period's picture with values (crisis.picture: the crisis's regions,
+    # the parties with their regions, the form, the period's reports, the
+    # earlier ones, the declared levels, the action card, the key figures,
+    # the values, the rule versions = 10) and the open requests (1).
+    assert len(few) == len(many) == 11

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from crisis import coordination
+from crisis import log as crisis_log
+from crisis import resources
 from crisis.models import ResourceRequest
 from crisis.tests.conftest import levanger
 from crisis.tests.test_coordination import make_crisis
@@ -78,8 +79,8 @@ def test_coordination_permission_matrix(
     as_person: Any, people: Any, method: str, url: str, expected: dict[str, int]
 ) -> None:
     crisis = make_crisis(people.sara)
-    entry = coordination.add_log_entry(crisis, text="Nasjonale tiltak innført", by=people.sara)
-    request = coordination.request_resources(
+    entry = crisis_log.add_log_entry(crisis, text="Nasjonale tiltak innført", by=people.sara)
+    request = resources.request_resources(
         crisis,
         organisation=levanger(),
         kind=ResourceRequest.Kind.BEDS,

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from crisis import dashboard, periods, services
+from crisis import periods, picture, services, trends
 from crisis.models import Crisis
 from crisis.tests.conftest import (
     frosta,
@@ -32,17 +32,21 @@ pytestmark = pytest.mark.django_db
 #   and the session save that moves the idle timeout on (savepoint, update,
 #   release inside the test's transaction)  = 9
 BASE = 9
-# The crisis with its form and partnership (get_crisis) = 1, then the picture:
-#   parties: the crisis's regions, the parties, their participations with
-#   regions (3); the form's lines with indicators (1); the submitted reports of
-#   the period and the four before it (1); their values (1); the rule
-#   versions (1); completeness (1); the trend per indicator and item (1); the
-#   trend per party for the chosen indicator (1); the levels per period (1);
-#   the declared partnership level (1); the action cards (1)  = 13
-PICTURE = 1 + 13
+# The crisis with its form and partnership (get_crisis) = 1, then the
+# picture (crisis.picture): the crisis's regions, the parties with their
+# regions and areas, the form's lines, the period's reports, the earlier
+# reports' levels, the declared levels, the action card, the key figures
+# now and before (8); and the trends (crisis.trends): per indicator and
+# item, per region, the levels per period (3)  = 12
+PICTURE = 1 + 8 + 3
+# A region's parties with their values: the picture with values (8 + 2)
+GROUP = 1 + 8 + 2
 PINNED = {
     "situasjon/": BASE + PICTURE,
     "situasjon/?region={region}&indicator=belegg": BASE + PICTURE,
+    "situasjon/gruppe/{region}/": BASE + GROUP,
+    "situasjon/behov/": BASE + GROUP,
+    "situasjon/tabell/smittetall/": BASE + PICTURE,
     # + the action cards (1)
     "tiltakskort/": BASE + 1 + 1,
 }
@@ -85,7 +89,7 @@ def _grow(crisis: Crisis, days: list[datetime.date], people: Any) -> None:
 
 
 def _region(crisis: Crisis) -> int:
-    return dashboard.picture(crisis, periods.reporting_period(crisis)).regions[1].id
+    return picture.build(crisis, periods.reporting_period(crisis)).regions[1].key
 
 
 @pytest.mark.parametrize("suffix", list(PINNED))
@@ -126,7 +130,7 @@ def test_the_pages_do_not_grow_with_parties_and_periods(
         second = client.get(url)
     assert second.status_code == 200
     assert len(after) == len(before), [q["sql"] for q in after.captured_queries]
-    if suffix.startswith("situasjon/"):
+    if suffix == "situasjon/" or suffix.startswith("situasjon/?"):
         assert second.context["picture"].submitted > first.context["picture"].submitted
 
 
@@ -142,8 +146,9 @@ def test_the_picture_does_not_grow_with_the_periods_of_a_longer_crisis(
     counts = []
     for crisis in (short, long):
         with CaptureQueriesContext(connection) as queries:
-            picture = dashboard.picture(crisis, periods.reporting_period(crisis))
+            shown = picture.build(crisis, periods.reporting_period(crisis))
+            found = trends.of(shown)
         counts.append(len(queries))
-        assert picture.submitted == 2
-    assert counts[0] == counts[1] == 13
-    assert len(dashboard.picture(long, periods.reporting_period(long)).level_trend) == 12
+        assert shown.submitted == 2
+    assert counts[0] == counts[1] == 8 + 3
+    assert len(found.levels) == 12

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.services import EditConflict
-from crisis import periods, services
+from crisis import levels, periods, services
 from crisis.models import Indicator, LevelRule, Report, ReportRevision, ReportUnlock
 from crisis.tests.conftest import (
     frosta,
@@ -306,7 +306,7 @@ def test_declared_level_needs_a_reason_and_counts_over_the_computed(people: Any)
         expected_version=report.version,
     )
     assert (report.computed_level, report.declared_level, report.level) == (1, 3, 3)
-    assert services.computed_partnership_level([1, report.level, None]) == 3
+    assert levels.partnership_level([1, report.level, None]) == 3
 
 
 def test_completeness_and_late_reports(people: Any) -> None:

@@ -28,14 +28,8 @@ from crisis.models import (
     ReportForm,
     Value,
 )
-from crisis.settings_forms import (
-    IndicatorForm,
-    LineForm,
-    ReportFormForm,
-    fingerprint,
-    items_text,
-    order_fingerprint,
-)
+from crisis.settings_forms import IndicatorForm, LineForm, ReportFormForm, items_text
+from crisis.setup import fingerprint, order_fingerprint
 from crisis.tests.conftest import hnt, kommune_values, levanger, make_crisis, period
 from partnerships.models import Partnership
 from tests.matrix import PEOPLE

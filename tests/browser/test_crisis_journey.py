@@ -120,23 +120,40 @@ def test_a_crisis_is_opened_reported_pictured_and_coordinated(
     nils.check_accessibility()
     checked += 1
 
-    # The shared picture shows both at once, with levels and who is missing.
+    # The shared picture leads with what needs attention; a region's row
+    # opens (by keyboard) to its parties, loaded when asked for.
     sara.go(f"/hnt/intern/krise/{crisis.pk}/situasjon/")
-    assert sara.page.locator(f"#party-{levanger.pk}").get_attribute("data-status") == "submitted"
-    assert sara.page.locator(f"#party-{namsos.pk}").get_attribute("data-status") == "submitted"
     verdal = Organisation.objects.get(municipality_number="5038")
     assert "Verdal kommune" in sara.page.locator("#not-reported").inner_text()
+    assert sara.page.locator(f"#party-{levanger.pk}").count() == 0
+    group = Report.objects.get(crisis=crisis, organisation=levanger, period_start=start)
+    button = sara.page.locator(f"#group-{group.figure_group} button.disclose")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.focus()
+    sara.page.keyboard.press("Enter")
+    sara.page.locator(f"#party-{levanger.pk}").wait_for()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert sara.page.locator(f"#party-{levanger.pk}").get_attribute("data-status") == "submitted"
     assert sara.page.locator(f"#party-{verdal.pk}").get_attribute("data-status") in {
         "late",
         "missing",
     }
+    # A chart's numbers come as a table when its details open.
+    assert sara.page.locator("#chart-completeness-table").count() == 0
+    sara.page.locator("details.chart-table summary").first.click()
+    sara.page.locator("#chart-completeness-table").wait_for()
     sara.check_accessibility()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "false"
+    assert sara.page.locator(f"#group-{group.figure_group}-parties").is_hidden()
 
     # Statsforvalteren reads it, without the forms.
     stine = visit()
     _log_in(stine, "stine@statsforvalteren.example")
     stine.go(f"/hnt/intern/krise/{crisis.pk}/situasjon/")
-    assert stine.page.locator(f"#party-{namsos.pk}").count() == 1
+    namsos_group = Report.objects.get(crisis=crisis, organisation=namsos, period_start=start)
+    stine.page.locator(f"#group-{namsos_group.figure_group} button.disclose").click()
+    stine.page.locator(f"#party-{namsos.pk}").wait_for()
     assert stine.page.locator("main form[method='post']").count() == 0
     stine.check_accessibility()
     checked += 2

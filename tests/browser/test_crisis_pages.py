@@ -10,7 +10,8 @@ import pytest
 
 from conftest import totp_device
 from core.tests.report import report_figure
-from crisis import coordination, periods, services
+from crisis import log as crisis_log
+from crisis import periods, resources, services
 from crisis.catalogue import ensure_covid_form
 from crisis.models import Indicator, LogEntry, ReportForm
 from crisis.tests.conftest import kommune_values, levanger, make_crisis, namsos
@@ -39,7 +40,7 @@ def test_every_other_crisis_page_passes_axe(visit: Any, browser_people: Any) -> 
         by=browser_people["lena"],
         expected_version=report.version,
     )
-    asked = coordination.request_resources(
+    asked = resources.request_resources(
         crisis,
         organisation=namsos(),
         kind="equipment",
@@ -47,7 +48,7 @@ def test_every_other_crisis_page_passes_axe(visit: Any, browser_people: Any) -> 
         quantity="2000 stk",
         by=browser_people["nils"],
     )
-    entry = coordination.add_log_entry(
+    entry = crisis_log.add_log_entry(
         crisis, text="Smittevernutstyr fordeles mellom kommunene.", by=sara_user
     )
     assert LogEntry.objects.filter(pk=entry.pk).exists()
@@ -66,6 +67,9 @@ def test_every_other_crisis_page_passes_axe(visit: Any, browser_people: Any) -> 
         f"{base}/rapport/{namsos().pk}/{oldest}/lås-opp/",
         f"{base}/avslutt/",
         f"{base}/situasjon/?period={day}",
+        f"{base}/situasjon/gruppe/0/?period={day}",
+        f"{base}/situasjon/behov/?period={day}",
+        f"{base}/situasjon/tabell/levels/?period={day}",
         f"{base}/tiltakskort/",
         f"{base}/ressurser/",
         f"{base}/ressurser/ny/",
