@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import http.client
 import json
 import os
@@ -165,6 +166,13 @@ def percentiles(results: list[Result]) -> str:
         return f"{times[0]:.0f} ms" if times else "-"
     cuts = statistics.quantiles(times, n=100, method="inclusive")
     return f"p50 {cuts[49]:.0f} ms, p95 {cuts[94]:.0f} ms"
+
+
+def p95(results: list[Result]) -> float:
+    times = sorted(r.seconds * 1000 for r in results)
+    if len(times) < 2:
+        return times[0] if times else 0.0
+    return statistics.quantiles(times, n=100, method="inclusive")[94]
 
 
 def run_concurrently(tasks: list[Callable[[], Result]], clients: int) -> tuple[list[Result], float]:
@@ -320,6 +328,61 @@ def p1(
         f"  /healthz under the same load: {percentiles(health)}, "
         f"{len(health) / wall:.1f} requests/s, {dict(Counter(r.status for r in health))}"
     )
+    print(
+        f"  P1: submit p95 / /healthz p95 under the same load = "
+        f"{p95(first) / max(p95(health), 0.001):.1f} (goal: at most 4)"
+    )
+    submit_queries(crisis, parties, tokens, period, rng)
+
+
+def submit_queries(
+    crisis: Any,
+    parties: list[Party],
+    tokens: dict[int, str],
+    period: datetime.date,
+    rng: random.Random,
+) -> None:
+    """The queries of one submit, counted in-process with the test client:
+    a party's first report of the period (its report from the load above
+    deleted first, and its group's figures recomputed), then the same
+    party changing it. Then whether the picture shows the change at once."""
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from crisis import figures, picture
+    from crisis.models import Report
+
+    party = parties[-1]
+    report = Report.objects.get(crisis=crisis, organisation=party.organisation, period_start=period)
+    group = report.figure_group or figures.OUTSIDE
+    with transaction.atomic():
+        report.delete()
+        figures.refresh(crisis.pk, period, [group])
+    client = Client()
+    headers = {"Authorization": f"Bearer {tokens[party.organisation.pk]}"}
+    path = f"/api/crisis/{crisis.pk}/reports"
+    body = payload(party, period.isoformat(), rng)
+    counts = []
+    before = _smittetall(picture.build(crisis, period))
+    for number in ("11", "12"):
+        body = {**body, "client_key": str(uuid.uuid4())}
+        body["values"] = {**body["values"], "smittetall": number}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(path, body, content_type="application/json", headers=headers)
+        counts.append(f"{len(queries)} (status {response.status_code})")
+        if os.environ.get("BENCH_SQL"):
+            print("\n".join(q["sql"][:110] for q in queries.captured_queries))
+    after = _smittetall(picture.build(crisis, period))
+    print(f"  queries per submit (in-process): first {counts[0]}, changed {counts[1]}")
+    print(
+        f"  the picture's smittetall for all parties: {before} before the party's "
+        f"first submit, {after} right after its change (a submit shows at once)"
+    )
+
+
+def _smittetall(shown: Any) -> Any:
+    return next((t.now for t in shown.totals if t.indicator.code == "smittetall"), None)
 
 
 # --- P2 --------------------------------------------------------------------------------
@@ -347,8 +410,16 @@ def p2(host: str, port: int, crisis: Any, requests: int) -> None:
     page = timed(url, True)
     statuses = dict(Counter(r.status for r in page))
     print(f"  dashboard:   {percentiles(page)}  {statuses}")
+    floor: dict[str, list[Result]] = {}
     for name, path, session in (("/healthz", "/healthz", False), ("front page", "/", False)):
-        print(f"  {name + ':':<12} {percentiles(timed(path, session))}")
+        floor[name] = timed(path, session)
+        print(f"  {name + ':':<12} {percentiles(floor[name])}")
+    size = len(client.get(url).content)
+    print(
+        f"  P2: dashboard p95 / front page p95 = "
+        f"{p95(page) / max(p95(floor['front page']), 0.001):.1f} (goal: at most 5); "
+        f"the page is {size / 1024:.0f} KB"
+    )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     print(

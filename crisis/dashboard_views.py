@@ -228,7 +228,13 @@ def _render_dashboard(
     found = picture.build(
         crisis, period, region_id=region_id, viewer_own=reporting_organisation_ids(access)
     )
-    shown_trends = trends.of(found, indicator=request.GET.get("indicator") or None)
+    # One line per region in a chart is readable for a handful of regions;
+    # at national scale the same numbers are a table, loaded when asked for.
+    shown_trends = trends.of(
+        found,
+        indicator=request.GET.get("indicator") or None,
+        regions=len(found.groups) <= CHART_LINES,
+    )
     # A stood-down crisis is history: nobody declares levels in it any more.
     can_manage = access.can(Capability.MANAGE_CRISIS) and crisis.status == Crisis.Status.ACTIVE
     if can_manage and declare_form is None:
@@ -271,12 +277,16 @@ def _render_dashboard(
             "declare_form": declare_form if can_manage else None,
             "can_manage": can_manage,
             "shown": SHOWN,
+            "chosen": chosen,
             **_charts(shown_trends),
             "breadcrumbs": _crumbs(request, crisis, (_("Situational picture"), None)),
         },
         status=status,
     )
 
+
+# The most regions drawn as lines of one chart.
+CHART_LINES = 12
 
 # How many parties a list on the page shows before it sends the reader to
 # the regions (every party stays reachable there).
@@ -438,7 +448,7 @@ def dashboard_pdf(request: HttpRequest, partnership_slug: str, pk: int) -> HttpR
             "texts": dashboard.texts(found),
             "partnership": access.partnership,
             "generated": timezone.now(),
-            **_charts(trends.of(found)),
+            **_charts(trends.of(found, regions=False)),
         },
         filename=f"situasjon-{crisis.pk}-{period.isoformat()}.pdf",
     )

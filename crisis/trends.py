@@ -89,9 +89,10 @@ def _ids(lines: list[FormIndicator]) -> set[int]:
     return ids | {line.indicator.relative_to_id for line in lines if line.indicator.relative_to_id}
 
 
-def of(picture: Picture, *, indicator: str | None = None) -> Trends:
+def of(picture: Picture, *, indicator: str | None = None, regions: bool = True) -> Trends:
     """The trends of the picture's crisis up to its period; ``indicator``
-    chooses the key indicator shown per region (default the first)."""
+    chooses the key indicator shown per region (default the first);
+    ``regions=False`` leaves that one out (one query less)."""
     crisis = picture.crisis
     days = periods.periods(crisis, until=picture.start)[-TREND_PERIODS:] or [picture.start]
     labels = [period_label(crisis, day) for day in days]
@@ -105,7 +106,7 @@ def of(picture: Picture, *, indicator: str | None = None) -> Trends:
         labels=labels,
         indicators=_indicators(picture, lines, days, labels, groups),
         chosen=chosen,
-        regions=_regions(picture, chosen, days, labels) if chosen else None,
+        regions=_regions(picture, chosen, days, labels) if chosen and regions else None,
         levels=_levels(picture, days, labels),
     )
 
