@@ -20,9 +20,10 @@ kommuner and every party outside the regions; with ``group_key`` only the
 parties of that group; the partnership's levels always count every party.
 
 Its query count does not grow with parties or periods: the crisis's regions,
-the parties with their regions and areas, the form's lines, the reports,
-the declared levels, the action cards and the figures (7); with values,
-their values and rule versions (2 more).
+the participations, the parties, the regions with their areas, the form's
+lines, the period's reports, the earlier reports' levels, the declared
+levels, the action card and the figures (10); with values, their values and
+rule versions (2 more).
 """
 
 from __future__ import annotations
@@ -48,9 +49,25 @@ from crisis.models import (
     Report,
     Value,
 )
-from partnerships.models import Organisation, Participation
+from partnerships.models import Organisation, Participation, Region
 
 T = Indicator.ValueType
+# What the picture reads of a period's report.
+REPORT_FIELDS = (
+    "id",
+    "version",
+    "crisis_id",
+    "organisation_id",
+    "period_start",
+    "status",
+    "no_change",
+    "submitted_at",
+    "computed_level",
+    "rule_version",
+    "declared_level",
+    "declared_reason",
+    "figure_group",
+)
 # How many periods back a party's previous report is looked for.
 LOOKBACK = 4
 ONE = Decimal(1)
@@ -381,19 +398,32 @@ def _form_lines(crisis: Crisis) -> list[FormIndicator]:
 
 def _parties(crisis: Crisis) -> list[tuple[Organisation, int | None, str, str, int, int]]:
     """The parties that report in the crisis with (region id, region name,
-    area name, area position, region position), by region and name (two
-    queries: the crisis's regions and the participations)."""
+    area name, area position, region position), by name (four queries: the
+    crisis's regions, the participations, the parties, the partnership's
+    regions with their areas; no model object made twice)."""
     chosen = {r.pk for r in crisis.regions.all()}
-    rows = (
+    rows = list(
         Participation.objects.current()
         .filter(partnership_id=crisis.partnership_id, role=Participation.Role.PARTY)
-        .select_related("organisation", "region__hospital_area")
-        .order_by("organisation__name", "pk")
+        .order_by("pk")
+        .values_list("organisation_id", "region_id")
     )
+    organisations = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in={org for org, _region in rows}).only(
+            "id", "name", "kind", "municipality_number", "organisation_number"
+        )
+    }
+    regions = {
+        r.pk: r
+        for r in Region.objects.filter(partnership_id=crisis.partnership_id).select_related(
+            "hospital_area"
+        )
+    }
     seen: dict[int, tuple[Organisation, int | None, str, str, int, int]] = {}
-    for participation in rows:
-        organisation = participation.organisation
-        region = participation.region
+    for organisation_id, region_id in rows:
+        organisation = organisations[organisation_id]
+        region = regions.get(region_id) if region_id else None
         is_kommune = organisation.kind == Organisation.Kind.KOMMUNE
         if chosen and is_kommune and (region is None or region.pk not in chosen):
             continue
@@ -408,7 +438,7 @@ def _parties(crisis: Crisis) -> list[tuple[Organisation, int | None, str, str, i
             area.position if area is not None else 0,
             region.position if region is not None else 0,
         )
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda row: row[0].name)
 
 
 def build(
@@ -433,7 +463,7 @@ def build(
         r.organisation_id: r
         for r in Report.objects.filter(
             crisis=crisis, status=Report.Status.SUBMITTED, period_start=start
-        ).select_related("declared_by")
+        ).only(*REPORT_FIELDS)
     }
     earlier: dict[int, Earlier] = {}
     previous_levels: list[int | None] = []

@@ -156,7 +156,8 @@ def breakdown_titles() -> dict[str, str]:
 @insider_view
 def statistics_page(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     """Counts per breakdown and period, time to answer and answers within
-    the deadline (one query per breakdown, whatever the number of rows)."""
+    the deadline (``statistics.compute``: one query reads the rows, a few
+    more name what it counted, whatever the number of rows)."""
     access = request_access(request)
     seen = _seen(access)
     form, choice = _filter(request)

@@ -603,10 +603,11 @@ def test_the_dashboards_query_count_is_constant_in_parties(setup: dict[str, Any]
         data = _dashboard(setup).json()
     assert data["submitted"] == data["expected"] > 10
     # token, crisis, then the period's picture with values (crisis.picture):
-    # the crisis's regions, the parties with their regions, the form's lines,
+    # the crisis's regions, the participations, the parties, the regions
+    # with their areas, the form's lines,
     # the period's reports, the earlier ones, the declared levels, the
     # action card, the key figures, the values, the rule versions
-    assert len(all_of_them) == len(one) == 2 + 10
+    assert len(all_of_them) == len(one) == 2 + 12
 
 
 def test_dhis2_gives_the_partys_own_submitted_values(setup: dict[str, Any]) -> None:

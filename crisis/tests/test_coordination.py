@@ -757,7 +757,8 @@ def test_the_agenda_is_gathered_in_constant_queries(people: Any) -> None:
         snap = agenda.snapshot(crisis, start)
     assert len(snap.reported) == 8
     # The period's picture with values (crisis.picture: the crisis's regions,
-    # the parties with their regions, the form, the period's reports, the
-    # earlier ones, the declared levels, the action card, the key figures,
-    # the values, the rule versions = 10) and the open requests (1).
-    assert len(few) == len(many) == 11
+    # the participations, the parties, the regions with their areas, the
+    # form, the period's reports, the earlier ones, the declared levels, the
+    # action card, the key figures, the values, the rule versions = 12) and
+    # the open requests (1).
+    assert len(few) == len(many) == 13

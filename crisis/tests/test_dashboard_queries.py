@@ -33,14 +33,14 @@ pytestmark = pytest.mark.django_db
 #   release inside the test's transaction)  = 9
 BASE = 9
 # The crisis with its form and partnership (get_crisis) = 1, then the
-# picture (crisis.picture): the crisis's regions, the parties with their
-# regions and areas, the form's lines, the period's reports, the earlier
-# reports' levels, the declared levels, the action card, the key figures
-# now and before (8); and the trends (crisis.trends): per indicator and
-# item, per region, the levels per period (3)  = 12
-PICTURE = 1 + 8 + 3
-# A region's parties with their values: the picture with values (8 + 2)
-GROUP = 1 + 8 + 2
+# picture (crisis.picture): the crisis's regions, the participations, the
+# parties, the regions with their areas, the form's lines, the period's
+# reports, the earlier reports' levels, the declared levels, the action
+# card, the key figures now and before (10); and the trends (crisis.trends):
+# per indicator and item, per region, the levels per period (3)  = 14
+PICTURE = 1 + 10 + 3
+# A region's parties with their values: the picture with values (10 + 2)
+GROUP = 1 + 10 + 2
 PINNED = {
     "situasjon/": BASE + PICTURE,
     "situasjon/?region={region}&indicator=belegg": BASE + PICTURE,
@@ -150,5 +150,5 @@ def test_the_picture_does_not_grow_with_the_periods_of_a_longer_crisis(
             found = trends.of(shown)
         counts.append(len(queries))
         assert shown.submitted == 2
-    assert counts[0] == counts[1] == 8 + 3
+    assert counts[0] == counts[1] == 10 + 3
     assert len(found.levels) == 12

@@ -127,7 +127,7 @@ def test_a_crisis_is_opened_reported_pictured_and_coordinated(
     assert "Verdal kommune" in sara.page.locator("#not-reported").inner_text()
     assert sara.page.locator(f"#party-{levanger.pk}").count() == 0
     group = Report.objects.get(crisis=crisis, organisation=levanger, period_start=start)
-    button = sara.page.locator(f"#group-{group.figure_group} button.disclose")
+    button = sara.page.locator(f"#group-{group.figure_group} a.disclose")
     assert button.get_attribute("aria-expanded") == "false"
     button.focus()
     sara.page.keyboard.press("Enter")
@@ -152,7 +152,7 @@ def test_a_crisis_is_opened_reported_pictured_and_coordinated(
     _log_in(stine, "stine@statsforvalteren.example")
     stine.go(f"/hnt/intern/krise/{crisis.pk}/situasjon/")
     namsos_group = Report.objects.get(crisis=crisis, organisation=namsos, period_start=start)
-    stine.page.locator(f"#group-{namsos_group.figure_group} button.disclose").click()
+    stine.page.locator(f"#group-{namsos_group.figure_group} a.disclose").click()
     stine.page.locator(f"#party-{namsos.pk}").wait_for()
     assert stine.page.locator("main form[method='post']").count() == 0
     stine.check_accessibility()
