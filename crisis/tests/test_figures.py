@@ -159,3 +159,27 @@ def test_the_demo_keeps_its_figures(people: Any) -> None:
         assert kept == figures.computed(crisis)
         assert kept or not Report.objects.filter(crisis=crisis, status="submitted").exists()
     assert not Report.objects.filter(status="submitted", figure_group=None).exists()
+
+
+def test_a_kommune_that_moved_region_is_counted_in_its_new_one_after_a_rebuild(
+    people: Any,
+) -> None:
+    from django.core.management import call_command
+
+    from partnerships.models import Region
+
+    crisis = make_crisis(people.sara, weeks_ago=1)
+    day = periods.periods(crisis)[-1]
+    _submit(crisis, levanger(), day, kommune_values(smittetall="5"), people.lena)
+    participation = Participation.objects.get(
+        partnership=crisis.partnership, organisation=levanger(), role="party"
+    )
+    other = Region.objects.filter(partnership=crisis.partnership).exclude(
+        pk=participation.region_id
+    )[0]
+    Participation.objects.filter(pk=participation.pk).update(region=other)
+    call_command("rebuild_crisis_figures", stdout=None)
+    assert Report.objects.get(crisis=crisis, organisation=levanger()).figure_group == other.pk
+    row = PeriodFigure.objects.get(crisis=crisis, indicator__code="smittetall", item="")
+    assert (row.group_key, row.total) == (other.pk, 5)
+    assert figures.stored(crisis) == figures.computed(crisis)
