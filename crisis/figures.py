@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -147,8 +147,18 @@ def computed(crisis: Crisis | int) -> list[tuple[Any, ...]]:
 
     return sorted(
         (
-            (c, day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day))
-            + (g, i, item, number(total), number(lowest), n, high, yes)
+            (
+                c,
+                day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day),
+                g,
+                i,
+                item,
+                number(total),
+                number(lowest),
+                n,
+                high,
+                yes,
+            )
             for c, day, g, i, item, total, lowest, n, high, yes in rows
         ),
         key=repr,

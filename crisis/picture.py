@@ -467,7 +467,7 @@ def build(
     }
     earlier: dict[int, Earlier] = {}
     previous_levels: list[int | None] = []
-    for pk, organisation_id, day, computed, declared, version in (
+    for pk, organisation_id, day, computed, declared_level, version in (
         Report.objects.filter(
             crisis=crisis,
             status=Report.Status.SUBMITTED,
@@ -484,7 +484,7 @@ def build(
             "rule_version",
         )
     ):
-        level = levels.counting(declared, computed)
+        level = levels.counting(declared_level, computed)
         earlier[organisation_id] = Earlier(pk, day, level, version)  # the latest wins
         if day == previous_start:
             previous_levels.append(level)

@@ -119,6 +119,7 @@ def test_parties_of_one_region_submitting_at_once_are_all_counted(transactional_
     region = Participation.objects.get(
         partnership=crisis.partnership, organisation=levanger(), role="party"
     ).region_id
+    assert region is not None
     same_region = list(
         Organisation.objects.filter(
             participations__region_id=region,
@@ -174,6 +175,7 @@ def test_a_kommune_that_moved_region_is_counted_in_its_new_one_after_a_rebuild(
     participation = Participation.objects.get(
         partnership=crisis.partnership, organisation=levanger(), role="party"
     )
+    assert participation.region_id is not None
     other = Region.objects.filter(partnership=crisis.partnership).exclude(
         pk=participation.region_id
     )[0]
