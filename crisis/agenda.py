@@ -37,6 +37,7 @@ from crisis.models import (
     PartnershipLevel,
     ResourceRequest,
 )
+from crisis.numbers import plain
 from crisis.resources import OPEN_REQUEST_STATUSES
 from partnerships.models import Region
 
@@ -135,10 +136,6 @@ def _item_names(indicator: Indicator) -> list[tuple[str, str]]:
     if indicator.items:
         return [(i["code"], i.get("name") or i["code"]) for i in indicator.items]
     return [("", indicator.name)]
-
-
-def _num(number: Decimal) -> str:
-    return f"{number.normalize():f}"
 
 
 def _percent(part: Decimal, whole: Decimal) -> str:
@@ -241,7 +238,7 @@ def _thresholds_text(indicator: Indicator) -> str:
                     if indicator.lower_is_worse
                     else _("level %(level)d from %(at)s")
                 )
-                % {"level": level, "at": _num(at)}
+                % {"level": level, "at": plain(at)}
             )
     return ", ".join(parts)
 
@@ -336,8 +333,8 @@ def capacity_paper(snap: Snapshot) -> str:
                 totals[code][1] += capacity
                 cell = _("%(item)s %(used)s of %(capacity)s") % {
                     "item": name,
-                    "used": _num(used),
-                    "capacity": _num(capacity),
+                    "used": plain(used),
+                    "capacity": plain(capacity),
                 }
                 if capacity:
                     share = _percent(used, capacity)
@@ -350,8 +347,8 @@ def capacity_paper(snap: Snapshot) -> str:
             _("%(item)s %(used)s of %(capacity)s")
             % {
                 "item": name,
-                "used": _num(totals[code][0]),
-                "capacity": _num(totals[code][1]),
+                "used": plain(totals[code][0]),
+                "capacity": plain(totals[code][1]),
             }
             + (f" ({_percent(totals[code][0], totals[code][1])})" if totals[code][1] else "")
             for code, name in _item_names(indicator)

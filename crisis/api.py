@@ -39,7 +39,7 @@ from ninja import Field, Query, Router, Schema, Status
 from core.schemas import ErrorOut, PartyOut, PlausibleDate, party_out
 from core.services import EditConflict, error_text
 from core.validators import validate_no_identity_number
-from crisis import exports, periods, services
+from crisis import exports, levels, periods, services
 from crisis import picture as period_picture
 from crisis.models import Crisis, FormIndicator, Indicator, Report
 from deviations.api import OrganisationTokenAuth
@@ -50,7 +50,7 @@ router = Router(tags=["crisis"], auth=OrganisationTokenAuth())
 
 T = Indicator.ValueType
 CHOICES = {
-    T.LEVEL: ["god", "utfordrende", "kritisk"],
+    T.LEVEL: list(levels.ANSWER_CODES.values()),
     T.BOOLEAN: ["ja", "nei"],
 }
 

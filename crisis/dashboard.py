@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from crisis import levels, services
 from crisis.models import FormIndicator, Indicator
-from crisis.picture import SHARE, Party, Picture, aggregate_of, percent, tidy
+from crisis.numbers import tidy
+from crisis.picture import SHARE, Party, Picture, aggregate_of, percent
 from partnerships.models import Organisation
 
 T = Indicator.ValueType

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -332,11 +333,31 @@ def _fragment(
     context: dict[str, Any],
     *,
     title: str,
+    subject: str = "",
 ) -> HttpResponse:
     """A part of the picture: alone for htmx, which puts it into the page;
-    as a page of its own for a browser without JavaScript."""
+    as a page of its own for a browser without JavaScript. ``subject``: the
+    partnership's own words the title starts with (marked with their
+    language)."""
     if _is_htmx(request):
-        return render(request, template, {"crisis": crisis, **context})
+        response = render(request, template, {"crisis": crisis, **context})
+    else:
+        response = _part_page(request, crisis, template, context, title=title, subject=subject)
+    # One address, two answers: a browser's cache must keep them apart (or
+    # going back to the page would show the bare fragment).
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _part_page(
+    request: HttpRequest,
+    crisis: Crisis,
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: str,
+    subject: str,
+) -> HttpResponse:
     back = _dashboard_url(crisis, context["picture"].start)
     return render(
         request,
@@ -345,6 +366,7 @@ def _fragment(
             "crisis": crisis,
             "part": template,
             "title": title,
+            "subject": subject,
             "back": back,
             **context,
             "breadcrumbs": _crumbs(
@@ -423,6 +445,7 @@ def dashboard_table(request: HttpRequest, partnership_slug: str, pk: int, key: s
         "crisis/dashboard_chart_table.html",
         {"picture": found, "chart": chart, "own_items": chart in drawn["trend_charts"]},
         title=chart["title"],
+        subject=chart["subject"],
     )
 
 

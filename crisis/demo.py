@@ -59,6 +59,7 @@ from crisis.models import (
     ResourceRequest,
     Value,
 )
+from crisis.numbers import plain
 from partnerships.models import Membership, Organisation, Participation, Partnership, Region
 
 SEED = 2020_03
@@ -315,10 +316,6 @@ def _at(day: datetime.date, hour: float) -> datetime.datetime:
     return _aware(datetime.datetime.combine(day, datetime.time.min)) + datetime.timedelta(
         hours=hour
     )
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}"
 
 
 def incidence(day: datetime.date) -> float:
@@ -699,7 +696,7 @@ class _Builder:
     def _snapshot(self, values: dict[tuple[str, str], ValueRow]) -> dict[str, dict[str, Any]]:
         return {
             services.key_of(code, item): {
-                "number": None if number is None else _fmt(number),
+                "number": None if number is None else plain(number),
                 "text": text,
                 "comment": comment,
             }

@@ -35,6 +35,19 @@ from crisis.models import Crisis, PeriodFigure, Report, Value
 from partnerships.models import Organisation
 
 THOUSANDTH = Decimal("0.001")
+# A figure's columns, in the order the grouped SELECT gives them.
+COLUMNS = (
+    "crisis_id",
+    "period_start",
+    "group_key",
+    "indicator_id",
+    "item",
+    "total",
+    "lowest",
+    "n",
+    "high",
+    "yes",
+)
 OUTSIDE = 0  # the group of hospitals and of every party outside the regions
 
 
@@ -69,21 +82,7 @@ def _select(where: str) -> str:
 
 def _insert(select: str) -> str:
     figure = _q(PeriodFigure._meta.db_table)
-    columns = ", ".join(
-        _q(c)
-        for c in (
-            "crisis_id",
-            "period_start",
-            "group_key",
-            "indicator_id",
-            "item",
-            "total",
-            "lowest",
-            "n",
-            "high",
-            "yes",
-        )
-    )
+    columns = ", ".join(_q(c) for c in COLUMNS)
     return f"INSERT INTO {figure} ({columns}) {select}"
 
 
@@ -168,18 +167,7 @@ def computed(crisis: Crisis | int) -> list[tuple[Any, ...]]:
 def stored(crisis: Crisis | int) -> list[tuple[Any, ...]]:
     """The figures kept on write, in the same shape as :func:`computed`."""
     crisis_id = crisis if isinstance(crisis, int) else crisis.pk
-    rows = PeriodFigure.objects.filter(crisis_id=crisis_id).values_list(
-        "crisis_id",
-        "period_start",
-        "group_key",
-        "indicator_id",
-        "item",
-        "total",
-        "lowest",
-        "n",
-        "high",
-        "yes",
-    )
+    rows = PeriodFigure.objects.filter(crisis_id=crisis_id).values_list(*COLUMNS)
     return sorted(rows, key=repr)
 
 

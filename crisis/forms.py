@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import GuardedForm, VersionedFormMixin
 from councils.models import Council
+from crisis import levels
 from crisis.models import LEVELS, FormIndicator, Indicator, ReportForm
 from crisis.services import UNLOCK_HOURS, keys_of
 from partnerships.models import Partnership, Region
@@ -23,11 +24,7 @@ from partnerships.models import Partnership, Region
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 T = Indicator.ValueType
 NUMERIC = (T.INTEGER, T.DECIMAL, T.PERCENT)
-LEVEL_CHOICES = [
-    ("god", _("Good")),
-    ("utfordrende", _("Challenging")),
-    ("kritisk", _("Critical")),
-]
+LEVEL_CHOICES = [(code, levels.ANSWERS[n]) for n, code in levels.ANSWER_CODES.items()]
 YES_NO_CHOICES = [("ja", _("Yes")), ("nei", _("No"))]
 
 

@@ -49,6 +49,7 @@ from crisis.models import (
     Report,
     Value,
 )
+from crisis.numbers import tidy
 from partnerships.models import Organisation, Participation, Region
 
 T = Indicator.ValueType
@@ -106,15 +107,6 @@ def aggregate_label(kind: str) -> str:
         COUNT_HIGH: _("number of parties at challenging or critical"),
         MEAN: _("mean over the parties"),
     }[kind]
-
-
-def tidy(number: Decimal | None) -> Decimal | None:
-    """A stored number without trailing zeros (90.000 → 90)."""
-    if number is None:
-        return None
-    if number == number.to_integral_value():
-        return number.quantize(ONE)
-    return number.normalize()
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:

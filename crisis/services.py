@@ -58,6 +58,7 @@ from crisis.models import (
     ReportUnlock,
     Value,
 )
+from crisis.numbers import plain
 from partnerships.models import Organisation, Participation, Partnership
 
 T = Indicator.ValueType
@@ -202,10 +203,6 @@ def parse(indicator: Indicator, raw: Any) -> tuple[Decimal | None, str]:
     return number, ""
 
 
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}"
-
-
 def _compare(left: Decimal, operator: str, right: Decimal) -> bool:
     return {
         CrossRule.Operator.LE: left <= right,
@@ -258,14 +255,14 @@ def check(
                     result.error(
                         key,
                         _("The value must be at least %(min)s.")
-                        % {"min": _fmt(indicator.min_value)},
+                        % {"min": plain(indicator.min_value)},
                     )
                     continue
                 if indicator.max_value is not None and number > indicator.max_value:
                     result.error(
                         key,
                         _("The value must be at most %(max)s.")
-                        % {"max": _fmt(indicator.max_value)},
+                        % {"max": plain(indicator.max_value)},
                     )
                     continue
                 if (indicator.soft_min is not None and number < indicator.soft_min) or (
@@ -275,8 +272,10 @@ def check(
                         "The value is unusual (expected %(low)s–%(high)s). "
                         "Check it, and explain it in the comment."
                     ) % {
-                        "low": _fmt(indicator.soft_min) if indicator.soft_min is not None else "…",
-                        "high": _fmt(indicator.soft_max) if indicator.soft_max is not None else "…",
+                        "low": plain(indicator.soft_min) if indicator.soft_min is not None else "…",
+                        "high": plain(indicator.soft_max)
+                        if indicator.soft_max is not None
+                        else "…",
                     }
             result.values[(indicator.pk, item)] = (number, text, comment)
     by_indicator = {line.indicator.pk: line.indicator for line in lines}
@@ -323,7 +322,7 @@ def threshold_entry(indicator: Indicator) -> dict[str, Any] | None:
     """One indicator's thresholds as a rule version stores them; None
     without any (``relative_to`` loaded with it)."""
     levels = {
-        name: _fmt(getattr(indicator, name))
+        name: plain(getattr(indicator, name))
         for name in THRESHOLD_FIELDS
         if getattr(indicator, name) is not None
     }
@@ -430,10 +429,10 @@ def display(indicator: Indicator, number: Decimal | None, text: str) -> str:
     if number is None:
         return ""
     if indicator.value_type == T.LEVEL:
-        return levels.ANSWER_CODES.get(int(number), _fmt(number))
+        return levels.ANSWER_CODES.get(int(number), plain(number))
     if indicator.value_type == T.BOOLEAN:
         return "ja" if number else "nei"
-    return _fmt(number)
+    return plain(number)
 
 
 def prefill(
@@ -873,7 +872,7 @@ def _write(
             submitted_by=by,
             values={
                 key_of(indicators[i].code, item): {
-                    "number": None if number is None else _fmt(number),
+                    "number": None if number is None else plain(number),
                     "text": text,
                     "comment": comment,
                 }

@@ -690,6 +690,8 @@ def test_a_group_shows_its_parties_only_and_an_unknown_group_is_404(
     assert b"<html" not in response.content
     page = client.get(_url(data.crisis, f"situasjon/gruppe/{key}/"))
     assert page.status_code == 200 and b"<html" in page.content
+    # The same address answers htmx and a browser: caches keep them apart.
+    assert "HX-Request" in response["Vary"] and "HX-Request" in page["Vary"]
     assert f'id="party-{namsos().pk}"'.encode() in page.content
     assert client.get(_url(data.crisis, "situasjon/gruppe/999999/")).status_code == 404
 
