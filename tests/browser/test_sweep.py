@@ -54,6 +54,7 @@ SKIP_URL_NAMES = {
     "public_councils:attachment",
     "crisis:export_csv",
     "crisis:export_dhis2",
+    "crisis:dashboard_pdf",  # a document: Chromium's viewer asks for /favicon.ico
     "deviations:export_csv",
     "deviations:export_xlsx",
 }
