@@ -33,12 +33,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crisis import figures, levels, periods
+from crisis import figures, levels, periods, services
 from crisis.models import (
     ActionCard,
     Crisis,
@@ -50,7 +51,7 @@ from crisis.models import (
     Value,
 )
 from crisis.numbers import tidy
-from partnerships.models import Organisation, Participation, Region
+from partnerships.models import Organisation, Region
 
 T = Indicator.ValueType
 # What the picture reads of a period's report.
@@ -214,30 +215,32 @@ class Party:
 
 @dataclass
 class Group:
-    """A region's kommuner, or (key 0) the parties outside the regions."""
+    """A region's kommuner, or (key 0) the parties outside the regions. Its
+    figures are worked out once, when first read (the page reads each
+    several times), so read them only after the picture is built."""
 
     key: int
     name: str
     area_name: str
     parties: list[Party] = field(default_factory=list)
 
-    @property
+    @cached_property
     def submitted(self) -> int:
         return sum(1 for p in self.parties if p.report is not None)
 
-    @property
+    @cached_property
     def late(self) -> int:
         return sum(1 for p in self.parties if p.report is None and p.late)
 
-    @property
+    @cached_property
     def level(self) -> int | None:
         return levels.partnership_level(p.level for p in self.parties)
 
-    @property
+    @cached_property
     def earlier_level(self) -> int | None:
         return levels.partnership_level(p.earlier_level for p in self.parties)
 
-    @property
+    @cached_property
     def counts(self) -> dict[int, int]:
         found = {n: 0 for n in levels.NUMBERS}
         for party in self.parties:
@@ -245,7 +248,7 @@ class Group:
                 found[party.level] += 1
         return found
 
-    @property
+    @cached_property
     def worse(self) -> int:
         """How many of its parties went up a level since their previous report."""
         return sum(1 for p in self.parties if p.change == "up")
@@ -323,7 +326,7 @@ class Picture:
     def level_change(self) -> str:
         return levels.direction(self.earlier_level, self.level)
 
-    @property
+    @cached_property
     def region_level(self) -> int | None:
         """The highest level among the parties shown (a region and the hospitals)."""
         return levels.partnership_level(p.level for p in self.parties)
@@ -340,17 +343,17 @@ class Picture:
     def share(self) -> Decimal | None:
         return percent(Decimal(self.submitted), Decimal(self.expected))
 
-    @property
+    @cached_property
     def late(self) -> list[Party]:
         return [p for p in self.parties if p.report is None and p.late]
 
-    @property
+    @cached_property
     def not_reported(self) -> list[Party]:
         """Parties without a submitted report: the late ones first."""
         rows = [p for p in self.parties if p.report is None]
         return sorted(rows, key=lambda p: (not p.late, p.organisation.name))
 
-    @property
+    @cached_property
     def worst(self) -> list[Party]:
         """The shown parties at the highest level reached, if it is 2 or more."""
         top = self.region_level
@@ -358,7 +361,7 @@ class Picture:
             return []
         return [p for p in self.parties if p.level == top]
 
-    @property
+    @cached_property
     def changed(self) -> list[Party]:
         """Shown parties whose level moved since their previous report: up first."""
         moved = [p for p in self.parties if p.change in ("up", "down")]
@@ -389,14 +392,13 @@ def _form_lines(crisis: Crisis) -> list[FormIndicator]:
 
 
 def _parties(crisis: Crisis) -> list[tuple[Organisation, int | None, str, str, int, int]]:
-    """The parties that report in the crisis with (region id, region name,
-    area name, area position, region position), by name (four queries: the
-    crisis's regions, the participations, the parties, the partnership's
-    regions with their areas; no model object made twice)."""
-    chosen = {r.pk for r in crisis.regions.all()}
+    """The parties that report in the crisis (:func:`services.reporting_participations`
+    decides) with (region id, region name, area name, area position, region
+    position), by name (four queries: the crisis's regions, the
+    participations, the parties, the partnership's regions with their areas;
+    no model object made twice)."""
     rows = list(
-        Participation.objects.current()
-        .filter(partnership_id=crisis.partnership_id, role=Participation.Role.PARTY)
+        services.reporting_participations(crisis)
         .order_by("pk")
         .values_list("organisation_id", "region_id")
     )
@@ -414,16 +416,12 @@ def _parties(crisis: Crisis) -> list[tuple[Organisation, int | None, str, str, i
     }
     seen: dict[int, tuple[Organisation, int | None, str, str, int, int]] = {}
     for organisation_id, region_id in rows:
-        organisation = organisations[organisation_id]
         region = regions.get(region_id) if region_id else None
-        is_kommune = organisation.kind == Organisation.Kind.KOMMUNE
-        if chosen and is_kommune and (region is None or region.pk not in chosen):
-            continue
-        if organisation.pk in seen and region is None:
-            continue
+        if organisation_id in seen and region is None:
+            continue  # a second participation without a region adds nothing
         area = region.hospital_area if region is not None else None
-        seen[organisation.pk] = (
-            organisation,
+        seen[organisation_id] = (
+            organisations[organisation_id],
             region.pk if region is not None else None,
             region.name if region is not None else "",
             area.name if area is not None else "",

@@ -76,7 +76,10 @@ def key_of(code: str, item: str = "") -> str:
 # --- Who reports what ----------------------------------------------------------------
 
 
-def _reporting_participations(crisis: Crisis) -> Any:
+def reporting_participations(crisis: Crisis) -> Any:
+    """The current party participations that make their party report in the
+    crisis: every party of the partnership, or in a regional crisis the
+    kommuner of its regions (hospitals and other parties always)."""
     participations = Participation.objects.current().filter(
         partnership_id=crisis.partnership_id, role=Participation.Role.PARTY
     )
@@ -117,7 +120,7 @@ def reports_in(crisis: Crisis, organisation: Organisation) -> bool:
 def parties_of(crisis: Crisis) -> list[Organisation]:
     """The parties that report in this crisis: every current party of the
     partnership, or those of its regions (hospitals always), by name."""
-    participations = _reporting_participations(crisis)
+    participations = reporting_participations(crisis)
     return list(
         Organisation.objects.filter(participations__in=participations).distinct().order_by("name")
     )
