@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from deviations.models import DeviationConfig
+from deviations.models import DeviationConfig, Guideline
 from deviations.tests.test_statistics import build_dataset, make_deviation, org, trust
 from partnerships.models import Partnership
 
@@ -42,12 +42,23 @@ PUBLIC = 6
 
 
 def _build(people: SimpleNamespace, hnt: Partnership) -> None:
-    """The 2025 data set, and one deviation reported today: the pages show
-    the last 24 months by default, and an empty breakdown saves a query, so
-    the default view needs data in it whatever day the suite runs."""
+    """The 2025 data set, and one deviation reported today that names a
+    guideline: the pages show the last 24 months by default, and an empty
+    breakdown saves a query, so the default view needs every breakdown
+    filled whatever day the suite runs (in 2028 the 2025 data is out of it)."""
     build_dataset(people, hnt)
     today = timezone.localdate().isoformat()
-    make_deviation(hnt, people.nils, org("5007"), trust(hnt), "A", submitted=today)
+    guideline = Guideline.objects.get(partnership=hnt, number=91)
+    make_deviation(
+        hnt,
+        people.nils,
+        org("5007"),
+        trust(hnt),
+        "A",
+        guideline=guideline,
+        point=3,
+        submitted=today,
+    )
 
 
 def _grow(people: SimpleNamespace, hnt: Partnership) -> None:
