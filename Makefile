@@ -46,9 +46,12 @@ lint: $(STAMPS)/python
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 
+# Two workers (pytest-xdist), one per core; WORKERS=0 runs in one process.
+WORKERS ?= 2
+
 test: setup lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # The suite (browser tests left out) with the clock started, demo included,
 # at the moments where calendars break: 23:30 in Oslo on New Year's Eve, a

@@ -29,7 +29,13 @@ import pytest
 from django.test import Client
 
 from core.tests.report import FIGURES
-from tests.matrix import MATRIX_MARK, record_request
+from tests.matrix import (
+    MATRIX_MARK,
+    SEEN_URL_NAMES,
+    coverage_message,
+    missing_url_names,
+    record_request,
+)
 
 MATRIX_COVERAGE = "tests/test_matrix_coverage.py"
 
@@ -57,6 +63,43 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """The matrix coverage check runs after every matrix has run."""
     last = [item for item in items if item.nodeid.startswith(MATRIX_COVERAGE)]
     items[:] = [item for item in items if not item.nodeid.startswith(MATRIX_COVERAGE)] + last
+
+
+def whole_suite(config: Any) -> bool:
+    """Whether this run is the whole suite (no paths, no ``-k``)."""
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+
+
+# --- pytest-xdist -------------------------------------------------------------------
+#
+# ``make test`` runs the suite on two workers. Each worker hands the controller
+# the figures it collected and the URL names its permission matrices reached;
+# the controller prints the figures and, on a run of the whole suite, does the
+# matrix coverage check over what all workers reached (a worker alone has only
+# its share, so there tests/test_matrix_coverage.py skips that check).
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    config = session.config
+    if hasattr(config, "workeroutput"):
+        config.workeroutput["figures"] = [list(pair) for pair in FIGURES]
+        config.workeroutput["seen_url_names"] = sorted(SEEN_URL_NAMES)
+    elif getattr(config.option, "numprocesses", None) and whole_suite(config):
+        missing = missing_url_names()
+        if missing:
+            reporter = config.pluginmanager.get_plugin("terminalreporter")
+            reporter.ensure_newline()
+            reporter.section("permission matrix coverage", red=True)
+            reporter.write_line(coverage_message(missing))
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the controller: what a worker collected."""
+    output = getattr(node, "workeroutput", {})
+    FIGURES.extend(tuple(pair) for pair in output.get("figures", []))
+    SEEN_URL_NAMES.update(output.get("seen_url_names", []))
 
 
 @pytest.fixture(autouse=True)

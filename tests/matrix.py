@@ -76,6 +76,18 @@ def project_url_names() -> set[str]:
     return set(walk(get_resolver(), "", ""))
 
 
+def missing_url_names() -> list[str]:
+    """The project's URL names that no permission matrix has asked about."""
+    return sorted(project_url_names() - SEEN_URL_NAMES)
+
+
+def coverage_message(missing: list[str]) -> str:
+    return (
+        f"{len(missing)} URL name(s) are in no permission matrix; add a case to the "
+        "matrix of their app (a test named *permission_matrix*):\n  " + "\n  ".join(missing)
+    )
+
+
 def statuses(
     as_person: Callable[[str | None], Any],
     method: str,

@@ -3,7 +3,9 @@ matrix (a test whose name contains ``permission_matrix``; see tests/matrix.py).
 
 The root conftest runs this file last and records, while each matrix runs,
 the URL names its requests resolve to. A run of part of the suite (a path or
-``-k`` on the command line) cannot tell, so it skips.
+``-k`` on the command line) cannot tell, so it skips. On pytest-xdist each
+worker has only its share: the controller does the same check over all of
+them at the end of the run (root conftest, ``pytest_sessionfinish``).
 """
 
 from __future__ import annotations
@@ -12,18 +14,17 @@ from typing import Any
 
 import pytest
 
-from tests.matrix import SEEN_URL_NAMES, project_url_names, record_request
+from conftest import whole_suite
+from tests.matrix import SEEN_URL_NAMES, coverage_message, missing_url_names, record_request
 
 
 def test_every_url_name_is_asked_about_by_a_matrix(request: Any) -> None:
-    config = request.config
-    if config.args_source != pytest.Config.ArgsSource.TESTPATHS or config.option.keyword:
+    if hasattr(request.config, "workerinput"):
+        pytest.skip("on pytest-xdist the controller checks what every worker's matrices reached")
+    if not whole_suite(request.config):
         pytest.skip("only a run of the whole suite shows which URL names the matrices reach")
-    missing = sorted(project_url_names() - SEEN_URL_NAMES)
-    assert not missing, (
-        f"{len(missing)} URL name(s) are in no permission matrix; add a case to the "
-        "matrix of their app (a test named *permission_matrix*):\n  " + "\n  ".join(missing)
-    )
+    missing = missing_url_names()
+    assert not missing, coverage_message(missing)
 
 
 # As the test client hands it to WSGI: UTF-8 bytes read as Latin-1.
