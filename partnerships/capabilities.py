@@ -83,6 +83,11 @@ class Capability(StrEnum):
     # Propose a task transfer for the own party, or register one that came
     # without agreement.
     PROPOSE_TASK_TRANSFER = "propose_task_transfer"
+    # Keep the action plan and the joint projects: plans, goals, measures,
+    # and progress on any measure.
+    MANAGE_PLANS = "manage_plans"
+    # Report progress on the plan's measures the own party is responsible for.
+    REPORT_PLAN_PROGRESS = "report_plan_progress"
 
 
 _SECRETARIAT = frozenset(
@@ -107,6 +112,8 @@ _SECRETARIAT = frozenset(
         Capability.MANAGE_ROUTINES,
         Capability.KEEP_OWN_ROUTINES,
         Capability.PROPOSE_TASK_TRANSFER,
+        Capability.MANAGE_PLANS,
+        Capability.REPORT_PLAN_PROGRESS,
     }
 )
 
@@ -127,6 +134,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ANSWER_CONSULTATION,
             Capability.KEEP_OWN_ROUTINES,
             Capability.PROPOSE_TASK_TRANSFER,
+            Capability.REPORT_PLAN_PROGRESS,
         }
     ),
     Role.LEADER: frozenset(
@@ -141,6 +149,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ANSWER_CONSULTATION,
             Capability.KEEP_OWN_ROUTINES,
             Capability.PROPOSE_TASK_TRANSFER,
+            Capability.REPORT_PLAN_PROGRESS,
         }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),
@@ -173,6 +182,7 @@ PARTY_CAPABILITIES = frozenset(
         Capability.ANSWER_CONSULTATION,
         Capability.KEEP_OWN_ROUTINES,
         Capability.PROPOSE_TASK_TRANSFER,
+        Capability.REPORT_PLAN_PROGRESS,
     }
 )
 

@@ -26,7 +26,7 @@ from routines.models import RoutineReview
 COUNCIL, PARTY = "council", "party"
 
 
-def _insiders(partnership: Partnership) -> QuerySet[User]:
+def insiders(partnership: Partnership) -> QuerySet[User]:
     """Active people with a role in the partnership today (one query)."""
     return (
         User.objects.filter(is_active=True)
@@ -113,7 +113,7 @@ class RoutineForm(VersionedFormMixin, GuardedForm):
             (_("Parties"), [(f"{PARTY}:{pk}", p.name) for pk, p in self.parties.items()]),
         ]
         people = self.fields["responsible"]
-        people.queryset = _insiders(partnership)  # type: ignore[attr-defined]
+        people.queryset = insiders(partnership)  # type: ignore[attr-defined]
         people.label_from_instance = lambda u: f"{u.full_name} ({u.email})"  # type: ignore[attr-defined]
 
     @staticmethod

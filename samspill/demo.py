@@ -30,6 +30,11 @@ def build_all() -> dict[str, User]:
         # HNT's task transfers: one agreed by ASU, one moved without agreement,
         # two on their way.
         build_transfers_demo(people)
+        from plans.demo import build_plans_demo
+
+        # HNT's action plan: goals in every priority group, measures with
+        # progress reports, some overdue.
+        build_plans_demo(people)
         from deviations.demo import build_deviations_demo
 
         build_deviations_demo()

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "agreements",
     "routines",
     "transfers",
+    "plans",
     "search",
     "deviations",
     "crisis",

@@ -26,10 +26,12 @@ urlpatterns = [
     path("<slug:partnership_slug>/intern/avtaler/", include("agreements.urls")),
     path("<slug:partnership_slug>/intern/oppgaveoverforing/", include("transfers.urls")),
     path("<slug:partnership_slug>/intern/rutiner/", include("routines.urls")),
+    path("<slug:partnership_slug>/intern/handlingsplan/", include("plans.urls")),
     path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/sok/", include("search.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/avvik/", include("deviations.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/kalender/", include("calendars.public_urls")),
     path("<slug:partnership_slug>/samarbeidsavtaler/", include("agreements.public_urls")),
     path("<slug:partnership_slug>/samhandlingsrutiner/", include("routines.public_urls")),
+    path("<slug:partnership_slug>/handlingsplan/", include("plans.public_urls")),
 ]

@@ -535,8 +535,9 @@ def test_the_work_queue_reports_cost_a_fixed_number_of_queries(as_person: Any, p
     # for the party's ratification (4, agreements/workqueue.py), the routines
     # whose review is due (1, routines/workqueue.py), the party's consequence
     # assessments of task transfers to write (1, transfers/workqueue.py), the
-    # consultations the party has not answered (1, agreements/workqueue.py), and
-    # for a reporter: active crises with forms, their parties' participations,
-    # the crises' regions, the reports (the reporting parties come with the
-    # access).
-    assert before == 9 + 2 + 9 + 4 + 1 + 1 + 1 + 4
+    # consultations the party has not answered (1, agreements/workqueue.py), the
+    # party's overdue progress reports on the action plan (1, plans/workqueue.py),
+    # and for a reporter: active crises with forms, their parties'
+    # participations, the crises' regions, the reports (the reporting parties
+    # come with the access).
+    assert before == 9 + 2 + 9 + 4 + 1 + 1 + 1 + 1 + 4

@@ -23,8 +23,9 @@ PINNED = {
     # + organisations of the person, whether they let all members report deviations,
     #   and the secretariat's work queue (11, and 1 for routines' reviews due,
     #   1 for the task transfers to move on, 1 for the consultation answers
-    #   to read: itemised in test_workqueue.py)
-    "/hnt/intern/": BASE + 2 + 11 + 1 + 1 + 1,
+    #   to read, 1 for the action plan's overdue progress reports: itemised
+    #   in test_workqueue.py)
+    "/hnt/intern/": BASE + 2 + 11 + 1 + 1 + 1 + 1,
     # + the register (partnerships/register.py): participations with their
     #   organisations, partnership roles with person, memberships with person;
     #   councils/register.py: councils (filter), seats with person, council and

@@ -135,13 +135,15 @@ def _count(person: Any) -> int:
 # (transfers/workqueue.py): Lena's party's consequence assessments to write,
 # the secretariat's transfers to move on = 1 each; consultations
 # (agreements/workqueue.py): Lena's party's rounds to answer, the answers the
-# secretariat has not read = 1 each.
+# secretariat has not read = 1 each; the action plan's overdue progress
+# reports (plans/workqueue.py): Lena's party's, all for the secretariat = 1.
 ROUTINES = 1
 TRANSFERS = 1
 CONSULTATIONS = 1
+PLANS = 1
 PINS = {
-    "lena": 14 + ROUTINES + TRANSFERS + CONSULTATIONS,
-    "sara": 11 + ROUTINES + TRANSFERS + CONSULTATIONS,
+    "lena": 14 + ROUTINES + TRANSFERS + CONSULTATIONS + PLANS,
+    "sara": 11 + ROUTINES + TRANSFERS + CONSULTATIONS + PLANS,
 }
 
 

@@ -1,0 +1,13 @@
+"""Every change to a plan, goal, measure or progress report is in the audit
+trail (who, when, each field before and after)."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+
+from plans import models
+
+auditlog.register(models.ActionPlan, exclude_fields=["client_key"])
+auditlog.register(models.Goal, exclude_fields=["client_key"])
+auditlog.register(models.Measure, m2m_fields={"responsible_parties"}, exclude_fields=["client_key"])
+auditlog.register(models.ProgressEntry, exclude_fields=["client_key"])

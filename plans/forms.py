@@ -1,0 +1,228 @@
+"""The forms of the action plan: a progress report, and a plan, goal and
+measure as the secretariat writes them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from agreements.publication import current_parties
+from core.forms import GuardedForm, VersionedFormMixin
+from councils.models import Decision
+from followups.forms import DateInput
+from partnerships.models import Organisation, Partnership
+from plans.models import ActionPlan, Goal, Measure, PriorityGroup
+from routines.forms import decision_label, insiders
+
+
+class ProgressForm(VersionedFormMixin, GuardedForm):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    progress = forms.IntegerField(
+        label=_("Progress (per cent)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("How far the measure has come, from 0 to 100."),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+    text = forms.CharField(
+        label=_("What was done"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown on the public page of the plan with the date. Never write anything "
+            "that identifies a patient."
+        ),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("For party"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=None,
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, parties: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[p.pk for p in parties]).order_by(
+            "name"
+        )
+        if len(parties) <= 1:
+            field.widget = forms.HiddenInput()
+            if parties:
+                self.initial.setdefault("organisation", parties[0].pk)
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A progress report cannot be dated in the future."))
+        return date
+
+
+class PlanForm(VersionedFormMixin, GuardedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    first_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    last_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ActionPlan.Status.choices)
+    decision = forms.ModelChoiceField(
+        label=_("Adopted by the council's decision"),
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text=_("The public page links to the case when it is public."),
+    )
+    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput)
+    report_every_days = forms.IntegerField(
+        label=_("Progress reported every (days)"), min_value=7, max_value=366
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            Decision.objects.filter(treatment__meeting__council__partnership=partnership)
+            .select_related("treatment__case", "treatment__meeting__council")
+            .order_by("-treatment__meeting__starts_at", "-pk")
+        )
+        field.label_from_instance = decision_label  # type: ignore[method-assign, assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_year"), data.get("last_year")
+        if first is not None and last is not None and last < first:
+            self.add_error("last_year", _("The last year cannot come before the first."))
+        if data.get("status") == ActionPlan.Status.ADOPTED and not data.get("adopted_on"):
+            self.add_error("adopted_on", _("Give the date the plan was adopted."))
+        return data
+
+
+class GoalForm(VersionedFormMixin, GuardedForm):
+    priority_group = forms.ChoiceField(label=_("Priority group"), choices=PriorityGroup.choices)
+    title = forms.CharField(label=_("Goal"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "How much the goal counts in its group and in the plan "
+            "(1 unless the plan says otherwise)."
+        ),
+    )
+    position = forms.IntegerField(
+        label=_("Order"),
+        min_value=0,
+        max_value=999,
+        help_text=_("Where it comes in the list: lower numbers first."),
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+
+
+class MeasureForm(VersionedFormMixin, GuardedForm):
+    title = forms.CharField(label=_("Measure"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Part of measure"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("None: directly under the goal"),
+    )
+    responsible_parties = forms.ModelMultipleChoiceField(
+        label=_("Responsible parties"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    responsible_person = forms.ModelChoiceField(
+        label=_("Responsible person"), queryset=User.objects.none(), required=False
+    )
+    starts_on = forms.DateField(label=_("Start"), required=False, widget=DateInput)
+    ends_on = forms.DateField(label=_("End"), required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+    weight = forms.IntegerField(
+        label=_("Weight"),
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "How much the measure counts in what it is part of (1 unless the plan says otherwise)."
+        ),
+    )
+    position = forms.IntegerField(
+        label=_("Order"),
+        min_value=0,
+        max_value=999,
+        help_text=_("Where it comes in the list: lower numbers first."),
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        goal: Goal,
+        partnership: Partnership,
+        measure: Measure | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        candidates = Measure.objects.filter(goal=goal).order_by("position", "pk")
+        if measure is not None:
+            # Not itself, nor a measure under it: a measure cannot be part of itself.
+            candidates = candidates.exclude(pk__in=[measure.pk, *descendants(measure)])
+        parent.queryset = candidates
+        parties = self.fields["responsible_parties"]
+        assert isinstance(parties, forms.ModelMultipleChoiceField)
+        parties.queryset = Organisation.objects.filter(
+            pk__in=[p.pk for p in current_parties(partnership)]
+        ).order_by("name")
+        people = self.fields["responsible_person"]
+        assert isinstance(people, forms.ModelChoiceField)
+        people.queryset = insiders(partnership)
+        people.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign, assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end cannot come before the start."))
+        return data
+
+
+def descendants(measure: Measure) -> list[int]:
+    """The ids of every measure under ``measure`` (one query per level)."""
+    found: list[int] = []
+    level = [measure.pk]
+    while level:
+        level = list(Measure.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found.extend(level)
+    return found

@@ -1,0 +1,163 @@
+"""Every action plan URL (internal and public) × every named person → the
+expected status.
+
+Internal: every insider reads every plan and measure, drafts included. The
+secretariat and administrators report progress on any measure; Levanger's
+coordinator Lena on the measures Levanger is responsible for; Nils, the
+responsible person of one measure, on that one. Kai is a coordinator of
+Frosta but only a member of Verdal: he may not report on Verdal's measure.
+Outsiders (no role, or only in the other partnership) get 404; anonymous
+visitors are sent to log in.
+
+Public: the same answer for everyone; a draft plan, its measures and
+another partnership's are 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from partnerships.models import Partnership
+from plans.models import ActionPlan, Measure, ProgressEntry
+from plans.tests.factory import goal, kommune, measure, plan
+from tests.matrix import PEOPLE, statuses
+
+INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
+MANAGERS = {"sara", "ada"}
+LEVANGER = MANAGERS | {"lena", "nils"}  # Lena's party; Nils is the responsible person
+EMPTY: dict[str, str] = {}
+ALL_200 = dict.fromkeys(PEOPLE, 200)
+ALL_404 = dict.fromkeys(PEOPLE, 404)
+REPORT = {"date": "2026-01-15", "progress": "40", "status": "ongoing", "text": "", "version": "0"}
+
+
+def _expect(insider: int, *, anon: int = 302, allowed: dict[str, int] | None = None) -> dict:
+    result = {p: (insider if p in INSIDERS_HNT else 404) for p in PEOPLE}
+    result["anon"] = anon
+    result.update(allowed or {})
+    return result
+
+
+def _only(who: set[str], status: int) -> dict[str, int]:
+    return _expect(403, allowed=dict.fromkeys(who, status))
+
+
+I = "/hnt/intern/handlingsplan"  # noqa: E741
+P = "/hnt/handlingsplan"
+
+CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
+    # plans:index
+    ("GET", f"{I}/", EMPTY, _expect(200)),
+    # plans:plan
+    ("GET", f"{I}/{{plan}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/{{draft}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/{{stolav}}/", EMPTY, _expect(404)),
+    ("GET", f"{I}/999999/", EMPTY, _expect(404)),
+    # plans:measure
+    ("GET", f"{I}/tiltak/{{leaf}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/tiltak/{{draft_measure}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/", EMPTY, _expect(404)),
+    # plans:report
+    ("GET", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, _only(LEVANGER, 200)),
+    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, _only(LEVANGER, 400)),
+    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", REPORT, _only(LEVANGER, 302)),
+    ("GET", f"{I}/tiltak/{{verdal}}/framdrift/", EMPTY, _only(MANAGERS, 200)),
+    # a measure with measures under it sends the reporter to it
+    ("GET", f"{I}/tiltak/{{parent}}/framdrift/", EMPTY, _only(MANAGERS | {"lena"}, 302)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/framdrift/", EMPTY, _expect(404)),
+    # plans:plan_new (an empty form comes back with its errors)
+    ("GET", f"{I}/ny/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/ny/", EMPTY, _only(MANAGERS, 400)),
+    # plans:plan_edit
+    ("GET", f"{I}/{{plan}}/rediger/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/{{plan}}/rediger/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/{{stolav}}/rediger/", EMPTY, _expect(404)),
+    # plans:goal_new
+    ("GET", f"{I}/{{plan}}/mal/ny/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/{{plan}}/mal/ny/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/{{stolav}}/mal/ny/", EMPTY, _expect(404)),
+    # plans:goal_edit
+    ("GET", f"{I}/mal/{{goal}}/rediger/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/mal/{{goal}}/rediger/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/mal/{{stolav_goal}}/rediger/", EMPTY, _expect(404)),
+    # plans:measure_new
+    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, _only(MANAGERS, 200)),
+    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/?under=x", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/mal/{{stolav_goal}}/tiltak/ny/", EMPTY, _expect(404)),
+    # plans:measure_edit
+    ("GET", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/rediger/", EMPTY, _expect(404)),
+    # public_plans:index
+    ("GET", f"{P}/", EMPTY, ALL_200),
+    ("GET", "/stolav/handlingsplan/", EMPTY, ALL_200),
+    ("GET", "/ingen-slik/handlingsplan/", EMPTY, ALL_404),
+    # public_plans:plan
+    ("GET", f"{P}/{{plan}}/", EMPTY, ALL_200),
+    ("GET", f"{P}/{{draft}}/", EMPTY, ALL_404),
+    ("GET", f"{P}/{{stolav}}/", EMPTY, ALL_404),
+    # public_plans:measure
+    ("GET", f"{P}/tiltak/{{leaf}}/", EMPTY, ALL_200),
+    ("GET", f"{P}/tiltak/{{draft_measure}}/", EMPTY, ALL_404),
+    ("GET", f"{P}/tiltak/{{stolav_measure}}/", EMPTY, ALL_404),
+]
+
+
+def _fixture(people: Any) -> dict[str, int]:
+    hnt = Partnership.objects.get(slug="hnt")
+    adopted = plan(hnt)
+    elderly = goal(adopted)
+    leaf = measure(elderly, "Levangers tiltak", parties=[kommune("5037")])
+    leaf.responsible_person = people.nils
+    leaf.save()
+    parent = measure(elderly, "Samlet tiltak", parties=[kommune("5037")])
+    measure(elderly, "Del av tiltaket", parent=parent, parties=[kommune("5037")])
+    verdal = measure(elderly, "Verdals tiltak", parties=[kommune("5038")])
+    draft = plan(hnt, "Utkast", status=ActionPlan.Status.DRAFT)
+    draft_measure = measure(goal(draft), "Utkastets tiltak", parties=[kommune("5007")])
+    stolav = plan(Partnership.objects.get(slug="stolav"), "St. Olavs plan")
+    stolav_goal = goal(stolav)
+    stolav_measure = measure(stolav_goal, "St. Olavs tiltak")
+    return {
+        "plan": adopted.pk,
+        "draft": draft.pk,
+        "stolav": stolav.pk,
+        "goal": elderly.pk,
+        "stolav_goal": stolav_goal.pk,
+        "leaf": leaf.pk,
+        "parent": parent.pk,
+        "verdal": verdal.pk,
+        "draft_measure": draft_measure.pk,
+        "stolav_measure": stolav_measure.pk,
+    }
+
+
+def _reset(ids: dict[str, int]) -> None:
+    ProgressEntry.objects.filter(measure_id=ids["leaf"]).delete()
+    Measure.objects.filter(pk=ids["leaf"]).update(version=0, progress=0, last_reported_on=None)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"),
+    CASES,
+    ids=[f"{m} {u} {'data' if d else ''}" for m, u, d, _ in CASES],
+)
+def test_plan_permission_matrix(
+    as_person: Any,
+    people: Any,
+    method: str,
+    url: str,
+    data: dict[str, str],
+    expected: dict[str, int],
+) -> None:
+    ids = _fixture(people)
+    with_date = dict(data)
+    if "date" in with_date:
+        with_date["date"] = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    got = statuses(as_person, method, url.format(**ids), with_date, after_write=lambda: _reset(ids))
+    assert got == expected
