@@ -88,7 +88,7 @@ def pytest_sessionfinish(session: Any) -> None:
         missing = missing_url_names()
         if missing:
             reporter = config.pluginmanager.get_plugin("terminalreporter")
-            reporter.ensure_newline()
+            reporter.write_line("")
             reporter.section("permission matrix coverage", red=True)
             reporter.write_line(coverage_message(missing))
             session.exitstatus = pytest.ExitCode.TESTS_FAILED

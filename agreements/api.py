@@ -32,6 +32,7 @@ from ninja import Field, Query, Router, Schema
 from agreements import binding, publication
 from agreements.models import Agreement, AgreementVersion, Clause, Ratification
 from core.schemas import PartyOut, PlausibleDate, party_out
+from partnerships.access import partnership_or_404
 from partnerships.models import Organisation, Partnership
 
 router = Router(tags=["agreements"])
@@ -183,13 +184,6 @@ class DayQuery(Schema):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _partnership(slug: str) -> Partnership:
-    found = Partnership.objects.filter(slug=slug).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _agreement(partnership: Partnership, slug: str) -> Agreement:
     found = publication.load_agreement(partnership, slug)
     if found is None:
@@ -249,7 +243,7 @@ def _agreement_out(
 def list_agreements(request: HttpRequest, partnership: str) -> list[dict[str, Any]]:
     """In the order of the register: by level, then the agreement's place.
     Seven queries, however many agreements, versions and parties."""
-    found = _partnership(partnership)
+    found = partnership_or_404(partnership)
     today = timezone.localdate()
     return [
         _agreement_out(entry.agreement, entry.versions, entry.parties, today)
@@ -269,7 +263,7 @@ def agreement_coverage(
     """For each point of helse- og omsorgstjenesteloven § 6-2 first
     paragraph, the clauses of the versions in force on ``date`` (today when
     left out) that cover it; a point with none is a gap."""
-    found = _partnership(partnership)
+    found = partnership_or_404(partnership)
     day = query.date or timezone.localdate()
     result = publication.coverage(found, day)
     return {
@@ -327,7 +321,7 @@ def get_agreement_version(
 ) -> dict[str, Any]:
     """404 for a draft, a consultation draft or a version of another
     partnership. Five queries."""
-    found = _partnership(partnership)
+    found = partnership_or_404(partnership)
     version = (
         AgreementVersion.objects.filter(
             pk=version_id, agreement__partnership=found, status__in=AgreementVersion.PUBLIC
@@ -352,7 +346,7 @@ def get_agreement_version(
 )
 def get_agreement(request: HttpRequest, partnership: str, agreement: str) -> dict[str, Any]:
     """404 for an agreement with no published version. Eight queries at most."""
-    where = _partnership(partnership)
+    where = partnership_or_404(partnership)
     found = _agreement(where, agreement)
     versions = publication.public_versions(found)
     parties = publication.current_parties(where)
@@ -382,7 +376,7 @@ def agreement_ratifications(
     party the agreement binds with its outcome, body, case number and
     meeting date; ``not_recorded`` where nothing is recorded yet. Empty for
     a level the parties do not ratify. Seven queries."""
-    where = _partnership(partnership)
+    where = partnership_or_404(partnership)
     found = _agreement(where, agreement)
     if not found.level.ratified:
         return []
@@ -434,7 +428,7 @@ def agreement_binding(
     party's own later date) has come, until it adopts a newer one. Null with
     the reason when none does. 404 for an organisation that does not exist.
     Eight queries."""
-    where = _partnership(partnership)
+    where = partnership_or_404(partnership)
     found = _agreement(where, agreement)
     organisation = _organisation(query.organisation)
     day = query.date or timezone.localdate()

@@ -279,3 +279,11 @@ def partnerships_of(user: Any) -> QuerySet[Partnership]:
         .distinct()
         .order_by("name")
     )
+
+
+def partnership_or_404(slug: str) -> Partnership:
+    """The partnership an API address names; 404 for a name that names none."""
+    found = Partnership.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return found

@@ -24,7 +24,7 @@ from ninja import Field, Router, Schema
 
 from agreements.models import Agreement, Clause
 from core.schemas import PartyOut, party_out
-from partnerships.models import Partnership
+from partnerships.access import partnership_or_404
 from routines import publication
 from routines.models import Routine, RoutineVersion
 
@@ -92,13 +92,6 @@ class RoutineDetailOut(RoutineOut):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _partnership(slug: str) -> Partnership:
-    found = Partnership.objects.filter(slug=slug).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _agreement_out(agreement: Agreement, published: bool) -> dict[str, Any]:
     return {
         "slug": agreement.slug,
@@ -155,7 +148,7 @@ def _routine_out(
 def list_routines(request: HttpRequest, partnership: str) -> list[dict[str, Any]]:
     """In the order of the public list: by agreement, then the routine's
     number and title. Five queries, however many routines."""
-    found = _partnership(partnership)
+    found = partnership_or_404(partnership)
     out = []
     for group in publication.in_force_by_agreement(found, timezone.localdate()):
         for entry in group.entries:
@@ -173,7 +166,7 @@ def list_routines(request: HttpRequest, partnership: str) -> list[dict[str, Any]
 def get_routine(request: HttpRequest, partnership: str, slug: str) -> dict[str, Any]:
     """404 for a routine with nothing in force and one of another
     partnership. Five queries at most."""
-    found = _partnership(partnership)
+    found = partnership_or_404(partnership)
     routine = publication.load_public_routine(found, slug)
     if routine is None:
         raise Http404

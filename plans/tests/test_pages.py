@@ -197,3 +197,31 @@ def test_the_plan_pages_pin_their_queries_whatever_the_number_of_measures(
     with CaptureQueriesContext(connection) as after:
         assert client.get(address).status_code == 200
     assert len(after) == pinned
+
+
+def test_the_api_gives_the_adopted_plan_nested_with_its_progress(
+    client: Any, hnt_plan: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    adopted = hnt_plan["plan"]
+    listed = client.get("/api/plans/hnt").json()
+    assert [p["id"] for p in listed] == [adopted.pk]
+    with django_assert_max_num_queries(5):
+        body = client.get(f"/api/plans/hnt/{adopted.pk}").json()
+    assert body["progress"] == 40
+    (group,) = body["priority_groups"]
+    assert group["key"] == "frail_elderly"
+    varsling = next(m for m in group["goals"][0]["measures"] if m["title"] == "Varsling")
+    assert varsling["progress"] == 80
+    assert [m["title"] for m in varsling["measures"]] == ["Del en", "Del to"]
+    leaf = hnt_plan["leaf"]
+    as_lena = {
+        "date": timezone.localdate().isoformat(),
+        "progress": 10,
+        "status": "ongoing",
+        "text": "Startet.",
+    }
+    Measure.objects.filter(pk=leaf.pk).update(progress=10)
+    ProgressEntry.objects.create(measure=leaf, **as_lena)
+    measure = client.get(f"/api/plans/hnt/measures/{leaf.pk}").json()
+    assert measure["reports"] == [as_lena]
+    assert "author" not in str(measure)

@@ -9,8 +9,8 @@ Frosta but only a member of Verdal: he may not report on Verdal's measure.
 Outsiders (no role, or only in the other partnership) get 404; anonymous
 visitors are sent to log in.
 
-Public: the same answer for everyone; a draft plan, its measures and
-another partnership's are 404.
+Public (pages and API): the same answer for everyone; a draft plan, its
+measures and another partnership's are 404.
 """
 
 from __future__ import annotations
@@ -105,6 +105,17 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", f"{P}/tiltak/{{leaf}}/", EMPTY, ALL_200),
     ("GET", f"{P}/tiltak/{{draft_measure}}/", EMPTY, ALL_404),
     ("GET", f"{P}/tiltak/{{stolav_measure}}/", EMPTY, ALL_404),
+    # api:list_plans
+    ("GET", "/api/plans/hnt", EMPTY, ALL_200),
+    ("GET", "/api/plans/ingen-slik", EMPTY, ALL_404),
+    # api:get_plan
+    ("GET", "/api/plans/hnt/{plan}", EMPTY, ALL_200),
+    ("GET", "/api/plans/hnt/{draft}", EMPTY, ALL_404),
+    ("GET", "/api/plans/stolav/{plan}", EMPTY, ALL_404),
+    # api:get_measure
+    ("GET", "/api/plans/hnt/measures/{leaf}", EMPTY, ALL_200),
+    ("GET", "/api/plans/hnt/measures/{draft_measure}", EMPTY, ALL_404),
+    ("GET", "/api/plans/hnt/measures/{stolav_measure}", EMPTY, ALL_404),
 ]
 
 
