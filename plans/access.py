@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from partnerships.access import PartnershipAccess
 from partnerships.capabilities import Capability
-from plans.models import ActionPlan, Goal, Measure
+from plans.models import ActionPlan, Goal, Measure, Project
 
 
 def reporting_parties(access: PartnershipAccess, measure: Measure) -> list[int]:
@@ -58,4 +58,20 @@ def get_goal_for_user(access: PartnershipAccess, pk: int) -> Goal:
         Goal.objects.select_related("plan__partnership"),
         pk=pk,
         plan__partnership=access.partnership,
+    )
+
+
+def may_report_on_project(access: PartnershipAccess, project: Project) -> bool:
+    """The secretariat, and the owner party's coordinators and leaders."""
+    return access.can(Capability.MANAGE_PLANS) or access.can_for(
+        Capability.REPORT_PLAN_PROGRESS, project.owner_id
+    )
+
+
+def get_project_for_user(access: PartnershipAccess, pk: int) -> Project:
+    access.require(Capability.VIEW_INTERNAL)
+    return get_object_or_404(
+        Project.objects.select_related("owner", "measure__goal__plan").prefetch_related("parties"),
+        pk=pk,
+        partnership=access.partnership,
     )

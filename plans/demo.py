@@ -7,9 +7,10 @@ demo is linked to it), with goals in every priority group and for all groups,
 measures with believable progress, one measure made up of three measures of
 its own, a stopped and a completed measure, and measures under way whose
 progress report is overdue (they wait in the work queues of their parties'
-coordinators and the secretariat). Everything is invented; dates are relative to the day the
-demo is built. :func:`build_plans_demo` is idempotent: a partnership that
-has a plan gets nothing added.
+coordinators and the secretariat); and three joint projects serving its
+measures, two of them public, one completed. Everything is invented;
+dates are relative to the day the demo is built. :func:`build_plans_demo`
+is idempotent: a partnership that has a plan gets nothing added.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from partnerships.models import Organisation, Partnership
-from plans.models import ActionPlan, Goal, Measure, PriorityGroup, ProgressEntry
+from plans.models import (
+    ActionPlan,
+    Goal,
+    Measure,
+    PriorityGroup,
+    ProgressEntry,
+    Project,
+    ProjectReport,
+)
 
 Status = Measure.Status
 
@@ -245,4 +254,111 @@ def build_plans_demo(people: dict[str, User]) -> int:
             goal = Goal.objects.create(plan=plan, priority_group=group, title=title, position=index)
             for position, spec in enumerate(measures):
                 _add_measure(goal, None, spec, position, start, today, trust, author)
+        _projects(hnt, plan, trust, start, today, author)
     return Measure.objects.filter(goal__plan=plan).count()
+
+
+# (title, owner by kommune number or "hf", parties, months from the plan's
+# start (from, to), status, NOK, source, the measure it serves, public,
+# [(days before the build, period, text)], results).
+PROJECTS: list[tuple[Any, ...]] = [
+    (
+        "FACT Namdal",
+        "5007",
+        ["5047", "5049", "hf"],
+        (0, 36),
+        Project.Status.ONGOING,
+        4_200_000,
+        "Helsedirektoratets tilskudd til FACT-team og partenes egenandel",
+        "FACT-team i Namdalen",
+        True,
+        [
+            (400, "halvår", "Teamet bemannet; de første brukerne tatt inn."),
+            (220, "halvår", "35 brukere følges opp; færre innleggelser enn før."),
+        ],
+        "",
+    ),
+    (
+        "Digital hjemmeoppfølging i Levanger",
+        "5037",
+        ["hf"],
+        (12, 36),
+        Project.Status.ONGOING,
+        1_800_000,
+        "Tilskudd til digital hjemmeoppfølging",
+        "Digital hjemmeoppfølging ved KOLS og hjertesvikt",
+        True,
+        [(90, "halvår", "20 pasienter med i ordningen; evaluering bestilt.")],
+        "",
+    ),
+    (
+        "Forprosjekt felles journalløsning for oppfølgingsplaner",
+        "5007",
+        ["5047"],
+        (3, 15),
+        Project.Status.COMPLETED,
+        350_000,
+        "Partenes egne midler",
+        "Felles oppfølgingsplan i primærhelsetjenesten",
+        False,
+        [(500, "Sluttrapport", "Forprosjektet anbefaler å vente på nasjonal løsning.")],
+        "Anbefaling om å vente på nasjonal løsning; tiltaket i planen er forsinket.",
+    ),
+]
+
+
+def _half_year_before(day: datetime.date) -> str:
+    """The half-year a report written on ``day`` covers: the one just ended."""
+    if day.month <= 6:
+        return f"2. halvår {day.year - 1}"
+    return f"1. halvår {day.year}"
+
+
+def _projects(
+    hnt: Partnership,
+    plan: ActionPlan,
+    trust: Organisation,
+    start: datetime.date,
+    today: datetime.date,
+    author: User | None,
+) -> None:
+    measures = {m.title: m for m in Measure.objects.filter(goal__plan=plan)}
+    for spec in PROJECTS:
+        (
+            title,
+            owner,
+            parties,
+            (from_month, to_month),
+            status,
+            funding,
+            source,
+            measure,
+            public,
+            reports,
+            results,
+        ) = spec
+        project = Project.objects.create(
+            partnership=hnt,
+            title=title,
+            summary="Demotekst: et felles prosjekt mellom partene.",
+            owner=_parties([owner], trust)[0],
+            starts_on=_month(start, from_month),
+            ends_on=_month(start, to_month) - datetime.timedelta(days=1),
+            status=status,
+            funding=funding,
+            funding_source=source,
+            measure=measures.get(measure),
+            public=public,
+            results=results,
+        )
+        project.parties.set(_parties(parties, trust))
+        for days, period, text in reports:
+            date = today - datetime.timedelta(days=days)
+            ProjectReport.objects.create(
+                project=project,
+                period=_half_year_before(date) if period == "halvår" else period,
+                date=date,
+                status=status,
+                text=text,
+                author=author,
+            )

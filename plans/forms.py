@@ -16,7 +16,7 @@ from core.forms import GuardedForm, VersionedFormMixin
 from councils.models import Decision
 from followups.forms import DateInput
 from partnerships.models import Organisation, Partnership
-from plans.models import ActionPlan, Goal, Measure, PriorityGroup
+from plans.models import ActionPlan, Goal, Measure, PriorityGroup, Project
 from routines.forms import decision_label, insiders
 
 
@@ -226,3 +226,97 @@ def descendants(measure: Measure) -> list[int]:
         level = list(Measure.objects.filter(parent_id__in=level).values_list("pk", flat=True))
         found.extend(level)
     return found
+
+
+class ProjectForm(VersionedFormMixin, GuardedForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    owner = forms.ModelChoiceField(label=_("Project owner"), queryset=Organisation.objects.none())
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties taking part"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    starts_on = forms.DateField(label=_("Start"), required=False, widget=DateInput)
+    ends_on = forms.DateField(label=_("End"), required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
+    funding = forms.IntegerField(
+        label=_("Funding (NOK)"), required=False, min_value=0, max_value=10**12
+    )
+    funding_source = forms.CharField(label=_("Source of funding"), required=False, max_length=300)
+    measure = forms.ModelChoiceField(
+        label=_("The measure it serves"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("None"),
+    )
+    results = forms.CharField(
+        label=_("Results"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    public = forms.BooleanField(
+        label=_("Public"),
+        required=False,
+        help_text=_("Shown with its status reports on the public pages of the action plan."),
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = False
+        parties = Organisation.objects.filter(
+            pk__in=[p.pk for p in current_parties(partnership)]
+        ).order_by("name")
+        for name in ("owner", "parties"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = parties
+        measure = self.fields["measure"]
+        assert isinstance(measure, forms.ModelChoiceField)
+        measure.queryset = (
+            Measure.objects.filter(goal__plan__partnership=partnership)
+            .select_related("goal__plan")
+            .order_by("-goal__plan__first_year", "goal__position", "position", "pk")
+        )
+        measure.label_from_instance = lambda m: f"{m.goal.plan.period}: {m.title}"  # type: ignore[method-assign, assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The end cannot come before the start."))
+        return data
+
+
+class ProjectReportForm(VersionedFormMixin, GuardedForm):
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=40,
+        help_text=_("What the report covers, for example “1st half of 2026”."),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
+    text = forms.CharField(
+        label=_("Status report"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Shown on the public page when the project is public. Never write anything "
+            "that identifies a patient."
+        ),
+    )
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A status report cannot be dated in the future."))
+        return date

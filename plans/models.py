@@ -219,3 +219,80 @@ class ProgressEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.date}: {self.progress} %"
+
+
+class Project(VersionedModel):
+    """A samhandlingsprosjekt: a joint project of some of the parties, with
+    its owner, funding and status reports; public when the partnership says
+    so (``public``), and linked to the plan's measure it serves."""
+
+    names_are_own_text = True
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Under way")
+        COMPLETED = "completed", _("Completed")
+        STOPPED = "stopped", _("Stopped")
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+        verbose_name=_("project owner"),
+    )
+    parties = models.ManyToManyField(
+        Organisation, related_name="projects", blank=True, verbose_name=_("parties taking part")
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    funding = models.PositiveBigIntegerField(_("funding (NOK)"), null=True, blank=True)
+    funding_source = models.CharField(_("source of funding"), max_length=300, blank=True)
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("the measure it serves"),
+    )
+    results = models.TextField(_("results"), blank=True)
+    public = models.BooleanField(_("public"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-starts_on", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectReport(models.Model):
+    """A status report of a project for a period (a half-year, a year)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField(_("period"), max_length=40)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, choices=Project.Status.choices)
+    text = models.TextField(_("status report"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="project_reports",
+        verbose_name=_("reported by"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.period}"

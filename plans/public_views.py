@@ -97,10 +97,51 @@ def measure_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "measure": measure,
             "node": node,
             "entries": list(measure.entries.order_by("-date", "-pk")),
+            "projects": list(measure.projects.filter(public=True).order_by("title", "pk")),
             "breadcrumbs": _crumbs(
                 request,
                 (Own(plan.title), reverse("public_plans:plan", args=[partnership_slug, plan.pk])),
                 (Own(measure.title), None),
+            ),
+        },
+    )
+
+
+def projects(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """The public joint projects (three queries: the partnership, the
+    projects with owner and measure, their parties)."""
+    return render(
+        request,
+        "plans/public/projects.html",
+        {
+            "projects": list(services.projects_of(_partnership(request), public=True)),
+            "breadcrumbs": _crumbs(request, (_("Joint projects"), None)),
+        },
+    )
+
+
+def project_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """A public project with its status reports (not who wrote them); a
+    project that is not public is 404 like one that does not exist."""
+    project = get_object_or_404(
+        services.projects_of(_partnership(request), public=True).select_related(
+            "measure__goal__plan"
+        ),
+        pk=pk,
+    )
+    measure = project.measure
+    public_measure = measure is not None and measure.goal.plan.status != ActionPlan.Status.DRAFT
+    return render(
+        request,
+        "plans/public/project.html",
+        {
+            "project": project,
+            "reports": list(project.reports.order_by("-date", "-pk")),
+            "public_measure": public_measure,
+            "breadcrumbs": _crumbs(
+                request,
+                (_("Joint projects"), reverse("public_plans:projects", args=[partnership_slug])),
+                (Own(project.title), None),
             ),
         },
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core.services import save_versioned
 from partnerships.models import Organisation, Partnership
 from plans import rollup
-from plans.models import ActionPlan, Goal, Measure, ProgressEntry
+from plans.models import ActionPlan, Goal, Measure, ProgressEntry, Project, ProjectReport
 
 
 def plans_of(partnership: Partnership, *, public: bool) -> QuerySet[ActionPlan]:
@@ -192,7 +192,7 @@ MEASURE_FIELDS = [
 ]
 
 
-def _create[M: (ActionPlan, Goal, Measure)](
+def _create[M: (ActionPlan, Goal, Measure, Project)](
     model: type[M], client_key: uuid.UUID | None, make: Callable[[], M]
 ) -> tuple[M, bool]:
     """``make()`` inside a transaction, unless this form's key made one
@@ -274,3 +274,90 @@ def update_measure(measure: Measure, data: dict[str, Any], expected_version: int
         save_versioned(measure, expected_version, MEASURE_FIELDS)
         measure.responsible_parties.set(data["responsible_parties"])
     return measure
+
+
+# --- Samhandlingsprosjekter ----------------------------------------------------------
+
+PROJECT_FIELDS = [
+    "title",
+    "summary",
+    "owner",
+    "starts_on",
+    "ends_on",
+    "status",
+    "funding",
+    "funding_source",
+    "measure",
+    "results",
+    "public",
+]
+
+
+def projects_of(partnership: Partnership, *, public: bool) -> QuerySet[Project]:
+    projects = Project.objects.filter(partnership=partnership)
+    if public:
+        projects = projects.filter(public=True)
+    return projects.select_related("owner", "measure").prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.order_by("name", "pk"))
+    )
+
+
+def _check_measure(partnership: Partnership, data: dict[str, Any]) -> None:
+    measure = data.get("measure")
+    if measure is not None and measure.goal.plan.partnership_id != partnership.pk:
+        raise ValidationError({"measure": _("Choose a measure of this partnership's plans.")})
+
+
+def create_project(
+    partnership: Partnership, data: dict[str, Any], client_key: uuid.UUID | None
+) -> tuple[Project, bool]:
+    _check_measure(partnership, data)
+    fields = {name: data[name] for name in PROJECT_FIELDS}
+
+    def make() -> Project:
+        project = Project.objects.create(partnership=partnership, client_key=client_key, **fields)
+        project.parties.set(data["parties"])
+        return project
+
+    return _create(Project, client_key, make)
+
+
+def update_project(project: Project, data: dict[str, Any], expected_version: int) -> Project:
+    _check_measure(project.partnership, data)
+    with transaction.atomic():
+        for name in PROJECT_FIELDS:
+            setattr(project, name, data[name])
+        save_versioned(project, expected_version, PROJECT_FIELDS)
+        project.parties.set(data["parties"])
+    return project
+
+
+def report_on_project(
+    project: Project, data: dict[str, Any], *, by: Any, expected_version: int
+) -> tuple[ProjectReport, bool]:
+    """One status report, and the project's status moved with it (a
+    conflict when someone changed the project after the form was opened)."""
+    client_key = data.get("client_key")
+    if client_key is not None:
+        existing = ProjectReport.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            report = ProjectReport.objects.create(
+                project=project,
+                period=data["period"],
+                date=data["date"],
+                status=data["status"],
+                text=data["text"],
+                author=by,
+                client_key=client_key,
+            )
+            project.status = data["status"]
+            save_versioned(project, expected_version, ["status"])
+    except IntegrityError:
+        existing = ProjectReport.objects.filter(client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return report, True

@@ -28,8 +28,15 @@ from partnerships.capabilities import Capability
 from partnerships.views import Crumb, insider_view, staff_crumbs
 from plans import access as plan_access
 from plans import services
-from plans.forms import GoalForm, MeasureForm, PlanForm, ProgressForm
-from plans.models import ActionPlan, Measure
+from plans.forms import (
+    GoalForm,
+    MeasureForm,
+    PlanForm,
+    ProgressForm,
+    ProjectForm,
+    ProjectReportForm,
+)
+from plans.models import ActionPlan, Measure, Project
 
 
 def _crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
@@ -116,6 +123,7 @@ def measure_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "entries": list(
                 measure.entries.select_related("author", "organisation").order_by("-date", "-pk")
             ),
+            "projects": list(measure.projects.order_by("title", "pk")),
             "may_report": not node.children and plan_access.may_report(access, measure),
             "can_manage": access.can(Capability.MANAGE_PLANS),
             "overdue": not node.children and services.overdue(measure, plan, timezone.localdate()),
@@ -422,5 +430,131 @@ def measure_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             _plan_crumb(measure.goal.plan),
             (Own(measure.title), _measure_url(measure, partnership_slug)),
             (_("Edit"), None),
+        ),
+    )
+
+
+# --- Samhandlingsprosjekter ----------------------------------------------------------
+
+
+def _projects_crumbs(request: HttpRequest, *extra: Crumb) -> list[Crumb]:
+    slug = request_access(request).partnership.slug
+    return _crumbs(request, (_("Joint projects"), reverse("plans:projects", args=[slug])), *extra)
+
+
+def _project_url(project: Project) -> str:
+    return reverse("plans:project", args=[project.partnership.slug, project.pk])
+
+
+@insider_view
+def projects(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    """Every joint project, public or not, with owner, parties, period and
+    status (three queries after the access: the projects with owner and
+    measure, their parties)."""
+    access = request_access(request)
+    return render(
+        request,
+        "plans/manage/projects.html",
+        {
+            "projects": list(services.projects_of(access.partnership, public=False)),
+            "can_manage": access.can(Capability.MANAGE_PLANS),
+            "breadcrumbs": _crumbs(request, (_("Joint projects"), None)),
+        },
+    )
+
+
+@insider_view
+def project_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = request_access(request)
+    project = plan_access.get_project_for_user(access, pk)
+    return render(
+        request,
+        "plans/manage/project.html",
+        {
+            "project": project,
+            "reports": list(project.reports.select_related("author").order_by("-date", "-pk")),
+            "may_report": plan_access.may_report_on_project(access, project),
+            "can_manage": access.can(Capability.MANAGE_PLANS),
+            "breadcrumbs": _projects_crumbs(request, (Own(project.title), None)),
+        },
+    )
+
+
+@insider_view
+def project_new(request: HttpRequest, partnership_slug: str) -> HttpResponse:
+    access = request_access(request)
+    access.require(Capability.MANAGE_PLANS)
+    initial = {"status": Project.Status.PLANNED, "client_key": uuid.uuid4()}
+
+    def save(data: dict[str, Any]) -> tuple[Any, str]:
+        project, new = services.create_project(access.partnership, data, data.get("client_key"))
+        made = _("The project is added.") if new else _("This project had already been added.")
+        return _project_url(project), made
+
+    return _form_page(
+        request,
+        lambda data: ProjectForm(data, initial=initial, partnership=access.partnership),
+        save,
+        heading=_("New joint project"),
+        crumbs=_projects_crumbs(request, (_("New joint project"), None)),
+    )
+
+
+@insider_view
+def project_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    access = request_access(request)
+    project = plan_access.get_project_for_user(access, pk)
+    access.require(Capability.MANAGE_PLANS)
+    initial = _initial(project, services.PROJECT_FIELDS)
+    initial["parties"] = list(project.parties.all())
+
+    def save(data: dict[str, Any]) -> tuple[Any, str]:
+        services.update_project(project, data, data["version"])
+        return _project_url(project), _("The project is saved.")
+
+    return _form_page(
+        request,
+        lambda data: ProjectForm(data, initial=initial, partnership=access.partnership),
+        save,
+        heading=_("Edit the project"),
+        crumbs=_projects_crumbs(
+            request, (Own(project.title), _project_url(project)), (_("Edit"), None)
+        ),
+    )
+
+
+@insider_view
+def project_report(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse:
+    """A status report on a project: the secretariat, or the owner party's
+    coordinators and leaders."""
+    access = request_access(request)
+    project = plan_access.get_project_for_user(access, pk)
+    if not plan_access.may_report_on_project(access, project):
+        raise PermissionDenied
+    initial = {
+        "date": timezone.localdate(),
+        "status": project.status,
+        "version": project.version,
+        "client_key": uuid.uuid4(),
+    }
+
+    def save(data: dict[str, Any]) -> tuple[Any, str]:
+        _report, new = services.report_on_project(
+            project, data, by=person(request), expected_version=data["version"]
+        )
+        made = (
+            _("The status report is saved.")
+            if new
+            else _("This status report had already been saved.")
+        )
+        return _project_url(project), made
+
+    return _form_page(
+        request,
+        lambda data: ProjectReportForm(data, initial=initial),
+        save,
+        heading=_("Write a status report"),
+        crumbs=_projects_crumbs(
+            request, (Own(project.title), _project_url(project)), (_("Status report"), None)
         ),
     )

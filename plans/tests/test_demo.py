@@ -10,7 +10,7 @@ from django.utils import timezone
 from partnerships.models import Partnership
 from plans import services
 from plans.demo import build_plans_demo
-from plans.models import ActionPlan, Measure, PriorityGroup
+from plans.models import ActionPlan, Measure, PriorityGroup, Project
 
 
 def test_the_demo_plan_covers_every_priority_group_with_progress(people: Any) -> None:
@@ -37,3 +37,11 @@ def test_the_demo_plan_covers_every_priority_group_with_progress(people: Any) ->
 
 def test_it_is_built_once(people: Any) -> None:
     assert build_plans_demo(vars(people)) == 0
+
+
+def test_the_demo_has_three_projects_two_public_each_serving_a_measure(people: Any) -> None:
+    projects = list(Project.objects.filter(partnership__slug="hnt"))
+    assert len(projects) == 3
+    assert sum(p.public for p in projects) == 2
+    assert all(p.measure is not None and p.reports.exists() for p in projects)
+    assert {p.status for p in projects} >= {Project.Status.ONGOING, Project.Status.COMPLETED}

@@ -22,7 +22,7 @@ import pytest
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from plans.models import ActionPlan, Measure, ProgressEntry
+from plans.models import ActionPlan, Measure, ProgressEntry, Project
 from plans.tests.factory import goal, kommune, measure, plan
 from tests.matrix import PEOPLE, statuses
 
@@ -93,6 +93,30 @@ CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     ("GET", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 200)),
     ("POST", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 400)),
     ("GET", f"{I}/tiltak/{{stolav_measure}}/rediger/", EMPTY, _expect(404)),
+    # plans:projects
+    ("GET", f"{I}/prosjekter/", EMPTY, _expect(200)),
+    # plans:project
+    ("GET", f"{I}/prosjekter/{{project}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/prosjekter/{{internal_project}}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/", EMPTY, _expect(404)),
+    # plans:project_new
+    ("GET", f"{I}/prosjekter/ny/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/prosjekter/ny/", EMPTY, _only(MANAGERS, 400)),
+    # plans:project_edit
+    ("GET", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, _only(MANAGERS, 200)),
+    ("POST", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/rediger/", EMPTY, _expect(404)),
+    # plans:project_report: the owner party's coordinators (Levanger: Lena)
+    ("GET", f"{I}/prosjekter/{{project}}/statusrapport/", EMPTY, _only(MANAGERS | {"lena"}, 200)),
+    ("POST", f"{I}/prosjekter/{{project}}/statusrapport/", EMPTY, _only(MANAGERS | {"lena"}, 400)),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/statusrapport/", EMPTY, _expect(404)),
+    # public_plans:projects
+    ("GET", f"{P}/prosjekter/", EMPTY, ALL_200),
+    ("GET", "/ingen-slik/handlingsplan/prosjekter/", EMPTY, ALL_404),
+    # public_plans:project: public ones only
+    ("GET", f"{P}/prosjekter/{{project}}/", EMPTY, ALL_200),
+    ("GET", f"{P}/prosjekter/{{internal_project}}/", EMPTY, ALL_404),
+    ("GET", f"{P}/prosjekter/{{stolav_project}}/", EMPTY, ALL_404),
     # public_plans:index
     ("GET", f"{P}/", EMPTY, ALL_200),
     ("GET", "/stolav/handlingsplan/", EMPTY, ALL_200),
@@ -134,7 +158,22 @@ def _fixture(people: Any) -> dict[str, int]:
     stolav = plan(Partnership.objects.get(slug="stolav"), "St. Olavs plan")
     stolav_goal = goal(stolav)
     stolav_measure = measure(stolav_goal, "St. Olavs tiltak")
+    project = Project.objects.create(
+        partnership=hnt, title="Levangers prosjekt", owner=kommune("5037"), public=True
+    )
+    internal_project = Project.objects.create(
+        partnership=hnt, title="Internt prosjekt", owner=kommune("5007")
+    )
+    stolav_project = Project.objects.create(
+        partnership=stolav.partnership,
+        title="St. Olavs prosjekt",
+        owner=kommune("5001"),
+        public=True,
+    )
     return {
+        "project": project.pk,
+        "internal_project": internal_project.pk,
+        "stolav_project": stolav_project.pk,
         "plan": adopted.pk,
         "draft": draft.pk,
         "stolav": stolav.pk,
