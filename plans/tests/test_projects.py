@@ -162,3 +162,24 @@ def test_a_measure_of_another_partnership_cannot_be_served(people: Any) -> None:
     with pytest.raises(ValidationError, match="this partnership's plans"):
         services.create_project(hnt, data, None)
     assert not Project.objects.filter(title="X").exists()
+
+
+def test_the_project_lists_do_not_grow_with_their_rows(
+    as_person: Any, client: Any, django_assert_num_queries: Any
+) -> None:
+    hnt = Partnership.objects.get(slug="hnt")
+    sara = as_person("sara")
+    # Public: the partnership, the projects with owner and measure, their
+    # parties. Inside: the logged-in base (9) and the same two.
+    for who, url, pinned in ((client, f"{P}/", 3), (sara, f"{I}/", 11)):
+        who.get(url)
+        with django_assert_num_queries(pinned):
+            who.get(url)
+    for n in range(8):
+        project = Project.objects.create(
+            partnership=hnt, title=f"Prosjekt {n}", owner=kommune("5037"), public=True
+        )
+        project.parties.set([kommune("5038"), kommune("5007")])
+    for who, url, pinned in ((client, f"{P}/", 3), (sara, f"{I}/", 11)):
+        with django_assert_num_queries(pinned):
+            assert "Prosjekt 7" in who.get(url).content.decode()
