@@ -211,11 +211,7 @@ class MeasureForm(VersionedFormMixin, GuardedForm):
         people.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign, assignment]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("starts_on"), data.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", _("The end cannot come before the start."))
-        return data
+        return _dates_in_order(self, super().clean() or {})
 
 
 def descendants(measure: Measure) -> list[int]:
@@ -289,11 +285,7 @@ class ProjectForm(VersionedFormMixin, GuardedForm):
         measure.label_from_instance = lambda m: f"{m.goal.plan.period}: {m.title}"  # type: ignore[method-assign, assignment]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("starts_on"), data.get("ends_on")
-        if start and end and end < start:
-            self.add_error("ends_on", _("The end cannot come before the start."))
-        return data
+        return _dates_in_order(self, super().clean() or {})
 
 
 class ProjectReportForm(VersionedFormMixin, GuardedForm):
@@ -320,3 +312,11 @@ class ProjectReportForm(VersionedFormMixin, GuardedForm):
         if date > timezone.localdate():
             raise forms.ValidationError(_("A status report cannot be dated in the future."))
         return date
+
+
+def _dates_in_order(form: forms.Form, data: dict[str, Any]) -> dict[str, Any]:
+    """A measure or project does not end before it starts."""
+    start, end = data.get("starts_on"), data.get("ends_on")
+    if start and end and end < start:
+        form.add_error("ends_on", _("The end cannot come before the start."))
+    return data

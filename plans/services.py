@@ -79,6 +79,25 @@ def is_leaf(measure: Measure) -> bool:
     return not measure.children.exists()
 
 
+def _create[M: (ActionPlan, Goal, Measure, Project, ProgressEntry, ProjectReport)](
+    model: type[M], client_key: uuid.UUID | None, make: Callable[[], M]
+) -> tuple[M, bool]:
+    """``make()`` inside a transaction, unless this form's key made one
+    already (then that one, and ``False``)."""
+    if client_key is not None:
+        existing = model.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            return make(), True
+    except IntegrityError:
+        existing = model.objects.filter(client_key=client_key).first() if client_key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
 def report_progress(
     measure: Measure, report: Report, *, by: Any, expected_version: int
 ) -> tuple[ProgressEntry, bool]:
@@ -86,45 +105,38 @@ def report_progress(
     (``False``: this form was already submitted, nothing more is stored).
 
     Raises ``ValidationError`` for a measure with measures under it or a
-    date outside sense, and ``core.services.EditConflict`` when someone else
-    changed the measure after the form was opened.
+    "completed" below 100 per cent (nothing stored), and
+    ``core.services.EditConflict`` when someone else changed the measure
+    after the form was opened.
     """
-    if report.client_key is not None:
-        existing = ProgressEntry.objects.filter(client_key=report.client_key).first()
-        if existing is not None:
-            return existing, False
-    if not is_leaf(measure):
-        raise ValidationError(
-            _("This measure shows the progress of the measures under it; report on those.")
-        )
-    if report.status == Measure.Status.COMPLETED and report.progress != 100:
-        raise ValidationError(
-            {"progress": _("A completed measure is at 100 per cent.")}, code="completed"
-        )
-    try:
-        with transaction.atomic():
-            entry = ProgressEntry.objects.create(
-                measure=measure,
-                date=report.date,
-                progress=report.progress,
-                status=report.status,
-                text=report.text,
-                author=by,
-                organisation=report.organisation,
-                client_key=report.client_key,
+
+    def make() -> ProgressEntry:
+        if not is_leaf(measure):
+            raise ValidationError(
+                _("This measure shows the progress of the measures under it; report on those.")
             )
-            measure.progress = report.progress
-            measure.status = report.status
-            if measure.last_reported_on is None or report.date >= measure.last_reported_on:
-                measure.last_reported_on = report.date
-            save_versioned(measure, expected_version, ["progress", "status", "last_reported_on"])
-    except IntegrityError:
-        # The same form submitted twice at the same moment: the other one won.
-        existing = ProgressEntry.objects.filter(client_key=report.client_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return entry, True
+        if report.status == Measure.Status.COMPLETED and report.progress != 100:
+            raise ValidationError(
+                {"progress": _("A completed measure is at 100 per cent.")}, code="completed"
+            )
+        entry = ProgressEntry.objects.create(
+            measure=measure,
+            date=report.date,
+            progress=report.progress,
+            status=report.status,
+            text=report.text,
+            author=by,
+            organisation=report.organisation,
+            client_key=report.client_key,
+        )
+        measure.progress = report.progress
+        measure.status = report.status
+        if measure.last_reported_on is None or report.date >= measure.last_reported_on:
+            measure.last_reported_on = report.date
+        save_versioned(measure, expected_version, ["progress", "status", "last_reported_on"])
+        return entry
+
+    return _create(ProgressEntry, report.client_key, make)
 
 
 def overdue(measure: Measure, plan: ActionPlan, today: datetime.date) -> bool:
@@ -190,25 +202,6 @@ MEASURE_FIELDS = [
     "weight",
     "position",
 ]
-
-
-def _create[M: (ActionPlan, Goal, Measure, Project)](
-    model: type[M], client_key: uuid.UUID | None, make: Callable[[], M]
-) -> tuple[M, bool]:
-    """``make()`` inside a transaction, unless this form's key made one
-    already (then that one, and ``False``)."""
-    if client_key is not None:
-        existing = model.objects.filter(client_key=client_key).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            return make(), True
-    except IntegrityError:
-        existing = model.objects.filter(client_key=client_key).first() if client_key else None
-        if existing is None:
-            raise
-        return existing, False
 
 
 def create_plan(
@@ -337,27 +330,19 @@ def report_on_project(
 ) -> tuple[ProjectReport, bool]:
     """One status report, and the project's status moved with it (a
     conflict when someone changed the project after the form was opened)."""
-    client_key = data.get("client_key")
-    if client_key is not None:
-        existing = ProjectReport.objects.filter(client_key=client_key).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            report = ProjectReport.objects.create(
-                project=project,
-                period=data["period"],
-                date=data["date"],
-                status=data["status"],
-                text=data["text"],
-                author=by,
-                client_key=client_key,
-            )
-            project.status = data["status"]
-            save_versioned(project, expected_version, ["status"])
-    except IntegrityError:
-        existing = ProjectReport.objects.filter(client_key=client_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return report, True
+
+    def make() -> ProjectReport:
+        report = ProjectReport.objects.create(
+            project=project,
+            period=data["period"],
+            date=data["date"],
+            status=data["status"],
+            text=data["text"],
+            author=by,
+            client_key=data.get("client_key"),
+        )
+        project.status = data["status"]
+        save_versioned(project, expected_version, ["status"])
+        return report
+
+    return _create(ProjectReport, data.get("client_key"), make)

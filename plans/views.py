@@ -192,11 +192,7 @@ def report(request: HttpRequest, partnership_slug: str, pk: int) -> HttpResponse
                 form = rebind_after_conflict(make, form, conflict)
                 status = 409
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, errors in error.error_dict.items():
-                        form.add_error(name if name in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
+                _refused(form, error)
                 status = 400
             else:
                 if new:
