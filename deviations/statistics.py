@@ -49,6 +49,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from agreements.models import Clause
+from core import disclosure
 from deviations.grouping import grouped
 from deviations.models import SECTION_6_2_POINTS, Deviation, DeviationCategory, Guideline
 from partnerships.models import Organisation, Participation
@@ -895,17 +896,11 @@ def compute(
 
 # --- Public statistics: suppression ------------------------------------------------
 
-SUPPRESS_BELOW = 5
-ROUND_TO = 5
-
 
 def public_figure(count: int) -> str:
-    """A count as published: 0 as 0, 1–4 as "<5", everything else rounded to
-    the nearest 5. Because no exact figure is published, a suppressed count
-    cannot be recovered by subtracting the others from a total, not even
-    from the total of another table that covers the same deviations."""
-    if count == 0:
-        return "0"
-    if count < SUPPRESS_BELOW:
-        return f"<{SUPPRESS_BELOW}"
-    return str(ROUND_TO * round(count / ROUND_TO))
+    """A count as published, by the application's one rule for small numbers
+    (:mod:`core.disclosure`): 0 as 0, 1–4 as "<5", everything else rounded
+    to the nearest 5. Because no exact figure is published, a suppressed
+    count cannot be recovered by subtracting the others from a total, not
+    even from the total of another table that covers the same deviations."""
+    return disclosure.rounded_count(count)

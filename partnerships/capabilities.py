@@ -88,6 +88,11 @@ class Capability(StrEnum):
     MANAGE_PLANS = "manage_plans"
     # Report progress on the plan's measures the own party is responsible for.
     REPORT_PLAN_PROGRESS = "report_plan_progress"
+    # Import statistics files and keep the partnership's indicator values.
+    MANAGE_STATISTICS = "manage_statistics"
+    # See indicator figures the public does not (small numbers), with their
+    # provenance.
+    VIEW_SMALL_NUMBERS = "view_small_numbers"
 
 
 _SECRETARIAT = frozenset(
@@ -114,6 +119,8 @@ _SECRETARIAT = frozenset(
         Capability.PROPOSE_TASK_TRANSFER,
         Capability.MANAGE_PLANS,
         Capability.REPORT_PLAN_PROGRESS,
+        Capability.MANAGE_STATISTICS,
+        Capability.VIEW_SMALL_NUMBERS,
     }
 )
 
@@ -135,6 +142,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.KEEP_OWN_ROUTINES,
             Capability.PROPOSE_TASK_TRANSFER,
             Capability.REPORT_PLAN_PROGRESS,
+            Capability.VIEW_SMALL_NUMBERS,
         }
     ),
     Role.LEADER: frozenset(
@@ -150,6 +158,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.KEEP_OWN_ROUTINES,
             Capability.PROPOSE_TASK_TRANSFER,
             Capability.REPORT_PLAN_PROGRESS,
+            Capability.VIEW_SMALL_NUMBERS,
         }
     ),
     Role.MEMBER: frozenset({Capability.VIEW_INTERNAL}),

@@ -9,7 +9,18 @@ from plans import models
 
 auditlog.register(models.ActionPlan, exclude_fields=["client_key"])
 auditlog.register(models.Goal, exclude_fields=["client_key"])
-auditlog.register(models.Measure, m2m_fields={"responsible_parties"}, exclude_fields=["client_key"])
+auditlog.register(
+    models.Measure,
+    m2m_fields={
+        "responsible_parties",
+        "cases",
+        "decisions",
+        "followups",
+        "agreements",
+        "indicators",
+    },
+    exclude_fields=["client_key"],
+)
 auditlog.register(models.ProgressEntry, exclude_fields=["client_key"])
 auditlog.register(models.Project, m2m_fields={"parties"}, exclude_fields=["client_key"])
 auditlog.register(models.ProjectReport, exclude_fields=["client_key"])

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from indicators.models import Indicator
 from partnerships.models import Organisation, Partnership
 from plans.models import (
     ActionPlan,
@@ -34,6 +35,14 @@ from plans.models import (
 )
 
 Status = Measure.Status
+
+# The indicators a measure is to move (shown beside it).
+INDICATORS_MOVED = {
+    "Felles sjekkliste ved utskrivning av skrøpelige eldre": ["reinnleggelser-67"],
+    "Tidlig varsling av forventet utskrivning": ["utskrivningsklare", "overliggedogn"],
+    "Digital hjemmeoppfølging ved KOLS og hjertesvikt": ["akuttinnleggelser-80"],
+    "Felles statistikk om utskrivningsklare pasienter": ["overliggedogn"],
+}
 
 # (priority group, goal, [measure]); a measure is (title, parties by kommune
 # number or "hf", start and end in months from the plan's start, status,
@@ -207,6 +216,9 @@ def _add_measure(
     )
     parties = _parties(codes, trust)
     measure.responsible_parties.set(parties)
+    codes_moved = INDICATORS_MOVED.get(title)
+    if codes_moved:
+        measure.indicators.set(Indicator.objects.filter(code__in=codes_moved))
     for days, progress, text in entries:
         date = today - datetime.timedelta(days=days)
         ProgressEntry.objects.create(

@@ -8,13 +8,19 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from agreements.models import Agreement
 from agreements.publication import current_parties
 from core.forms import GuardedForm, VersionedFormMixin
-from councils.models import Decision
+from councils.models import Case, Decision
 from followups.forms import DateInput
+from followups.models import FollowUp
+from indicators.models import Indicator
 from partnerships.models import Organisation, Partnership
 from plans.models import ActionPlan, Goal, Measure, PriorityGroup, Project
 from routines.forms import decision_label, insiders
@@ -142,6 +148,17 @@ class GoalForm(VersionedFormMixin, GuardedForm):
         self.fields["version"].required = False
 
 
+def _several(label: Promise, model: type[Any]) -> forms.ModelMultipleChoiceField:
+    """A list to choose several of (its choices are set by the form)."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
+    )
+
+
 class MeasureForm(VersionedFormMixin, GuardedForm):
     title = forms.CharField(label=_("Measure"), max_length=300)
     description = forms.CharField(
@@ -181,6 +198,22 @@ class MeasureForm(VersionedFormMixin, GuardedForm):
         max_value=999,
         help_text=_("Where it comes in the list: lower numbers first."),
     )
+    indicators = forms.ModelMultipleChoiceField(
+        label=_("Indicators it is to move"),
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Shown beside the measure, with the partnership's figures."),
+    )
+    cases = _several(_("Council cases it concerns"), Case)
+    decisions = _several(_("Decisions it follows up"), Decision)
+    followups = _several(_("Follow-ups it concerns"), FollowUp)
+    agreements = forms.ModelMultipleChoiceField(
+        label=_("Agreements it concerns"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(
@@ -209,9 +242,48 @@ class MeasureForm(VersionedFormMixin, GuardedForm):
         assert isinstance(people, forms.ModelChoiceField)
         people.queryset = insiders(partnership)
         people.label_from_instance = lambda user: user.full_name  # type: ignore[method-assign, assignment]
+        _link_choices(self, partnership)
 
     def clean(self) -> dict[str, Any]:
         return _dates_in_order(self, super().clean() or {})
+
+
+def _link_choices(form: forms.Form, partnership: Partnership) -> None:
+    """What a measure may concern: the partnership's own cases, decisions,
+    follow-ups and agreements (another partnership's is an invalid choice),
+    and the catalogue's indicators."""
+
+    def own(item: Any) -> str:
+        # A checkbox's label is the partnership's text: marked with its
+        # language on a page in another (WCAG 3.1.2).
+        language = partnership.content_language
+        if language == (get_language() or "").split("-")[0]:
+            return str(item)
+        return format_html('<span lang="{}">{}</span>', language, str(item))
+
+    choices: dict[str, tuple[Any, Any]] = {
+        "indicators": (Indicator.objects.all(), own),
+        "cases": (
+            Case.objects.filter(partnership=partnership).order_by("-pk"),
+            lambda case: f"{case.number} {case.title}",
+        ),
+        "decisions": (
+            Decision.objects.filter(treatment__case__partnership=partnership)
+            .select_related("treatment__case", "treatment__meeting__council")
+            .order_by("-pk"),
+            decision_label,
+        ),
+        "followups": (
+            FollowUp.objects.filter(partnership=partnership).order_by("-pk"),
+            lambda followup: followup.title,
+        ),
+        "agreements": (Agreement.objects.filter(partnership=partnership), own),
+    }
+    for name, (queryset, label) in choices.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = queryset
+        field.label_from_instance = label  # type: ignore[method-assign]
 
 
 def descendants(measure: Measure) -> list[int]:

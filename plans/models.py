@@ -171,6 +171,32 @@ class Measure(VersionedModel):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     last_reported_on = models.DateField(_("last progress report"), null=True, blank=True)
+    # What the measure concerns: council cases and decisions, follow-ups,
+    # agreements, and the indicators it is to move (shown beside it).
+    cases = models.ManyToManyField(
+        "councils.Case", blank=True, related_name="plan_measures", verbose_name=_("cases")
+    )
+    decisions = models.ManyToManyField(
+        "councils.Decision", blank=True, related_name="plan_measures", verbose_name=_("decisions")
+    )
+    followups = models.ManyToManyField(
+        "followups.FollowUp",
+        blank=True,
+        related_name="plan_measures",
+        verbose_name=_("follow-ups"),
+    )
+    agreements = models.ManyToManyField(
+        "agreements.Agreement",
+        blank=True,
+        related_name="plan_measures",
+        verbose_name=_("agreements"),
+    )
+    indicators = models.ManyToManyField(
+        "indicators.Indicator",
+        blank=True,
+        related_name="plan_measures",
+        verbose_name=_("indicators it is to move"),
+    )
     client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:

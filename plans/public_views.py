@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.own import Own
 from councils.public_views import public_cases
 from partnerships.models import Partnership
-from plans import services
+from plans import links, services
 from plans.models import ActionPlan, Measure
 
 
@@ -98,6 +98,7 @@ def measure_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "node": node,
             "entries": list(measure.entries.order_by("-date", "-pk")),
             "projects": list(measure.projects.filter(public=True).order_by("title", "pk")),
+            **links.context(measure, public=True),
             "breadcrumbs": _crumbs(
                 request,
                 (Own(plan.title), reverse("public_plans:plan", args=[partnership_slug, plan.pk])),

@@ -253,7 +253,7 @@ def create_measure(
 
     def make() -> Measure:
         measure = Measure.objects.create(goal=goal, client_key=client_key, **fields)
-        measure.responsible_parties.set(data["responsible_parties"])
+        _set_links(measure, data)
         return measure
 
     return _create(Measure, client_key, make)
@@ -265,8 +265,26 @@ def update_measure(measure: Measure, data: dict[str, Any], expected_version: int
         for name in MEASURE_FIELDS:
             setattr(measure, name, data[name])
         save_versioned(measure, expected_version, MEASURE_FIELDS)
-        measure.responsible_parties.set(data["responsible_parties"])
+        _set_links(measure, data)
     return measure
+
+
+MEASURE_LINKS = [
+    "responsible_parties",
+    "cases",
+    "decisions",
+    "followups",
+    "agreements",
+    "indicators",
+]
+
+
+def _set_links(measure: Measure, data: dict[str, Any]) -> None:
+    """The measure's parties and what it concerns, as the form gave them (a
+    link the form does not carry is left as it is)."""
+    for name in MEASURE_LINKS:
+        if name in data:
+            getattr(measure, name).set(data[name])
 
 
 # --- Samhandlingsprosjekter ----------------------------------------------------------

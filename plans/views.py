@@ -27,7 +27,7 @@ from partnerships.access import request_access
 from partnerships.capabilities import Capability
 from partnerships.views import Crumb, insider_view, staff_crumbs
 from plans import access as plan_access
-from plans import services
+from plans import links, services
 from plans.forms import (
     GoalForm,
     MeasureForm,
@@ -128,6 +128,7 @@ def measure_page(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
             "can_manage": access.can(Capability.MANAGE_PLANS),
             "overdue": not node.children and services.overdue(measure, plan, timezone.localdate()),
             "breadcrumbs": _crumbs(request, _plan_crumb(plan), (Own(measure.title), None)),
+            **links.context(measure, public=False, access=access),
         },
     )
 
@@ -404,7 +405,8 @@ def measure_edit(request: HttpRequest, partnership_slug: str, pk: int) -> HttpRe
     measure = plan_access.get_measure_for_user(access, pk)
     access.require(Capability.MANAGE_PLANS)
     initial = _initial(measure, services.MEASURE_FIELDS)
-    initial["responsible_parties"] = list(measure.responsible_parties.all())
+    for name in services.MEASURE_LINKS:
+        initial[name] = list(getattr(measure, name).all())
 
     def save(data: dict[str, Any]) -> tuple[Any, str]:
         services.update_measure(measure, data, data["version"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from indicators import public_views as indicator_views
 from portal import views
 
 app_name = "portal"
@@ -16,7 +17,12 @@ urlpatterns = [
     path("<slug:partnership_slug>/", views.home, name="home"),
     path("<slug:partnership_slug>/helsefellesskap/", views.about, name="about"),
     path("<slug:partnership_slug>/verktoy/", views.tools, name="tools"),
-    path("<slug:partnership_slug>/tall-og-statistikk/", views.statistics, name="statistics"),
+    # The page is the indicators app's (its pages below it are too).
+    path(
+        "<slug:partnership_slug>/tall-og-statistikk/",
+        indicator_views.index,
+        name="statistics",
+    ),
     path("<slug:partnership_slug>/kontakt/", views.contact, name="contact"),
     path(
         "<slug:partnership_slug>/tilgjengelighet/",

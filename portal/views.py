@@ -72,15 +72,6 @@ def tools(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     )
 
 
-def statistics(request: HttpRequest, partnership_slug: str) -> HttpResponse:
-    structure = partnership_structure(request.partnership)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "portal/statistics.html",
-        {"structure": structure, "breadcrumbs": _crumbs(request, (_("Facts and figures"), None))},
-    )
-
-
 def contact(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     structure = partnership_structure(request.partnership)  # type: ignore[attr-defined]
     return render(

@@ -35,6 +35,10 @@ def build_all() -> dict[str, User]:
         # HNT's action plan: goals in every priority group, measures with
         # progress reports, some overdue.
         build_plans_demo(people)
+        from indicators.demo import build_indicators_demo
+
+        # Five years of invented indicator values ("Demotall") for HNT.
+        build_indicators_demo()
         from deviations.demo import build_deviations_demo
 
         build_deviations_demo()

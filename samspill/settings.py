@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "routines",
     "transfers",
     "plans",
+    "indicators",
     "search",
     "deviations",
     "crisis",
@@ -207,6 +208,16 @@ MEDIA_ROOT = Path(env_str("SAMSPILL_MEDIA_ROOT", str(BASE_DIR / "media")))
 # there is deliberately no MEDIA_URL.
 SAMSPILL_ATTACHMENT_MAX_MB = env_int("SAMSPILL_ATTACHMENT_MAX_MB", 20, minimum=1)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# The statistics APIs ``manage.py fetch_statistics`` calls (an import
+# profile's ``fetch.url`` starts with ``{ssb}`` or ``{fhi}``).
+SAMSPILL_STATISTICS_APIS = {
+    "ssb": env_str("SAMSPILL_SSB_API", "https://data.ssb.no"),
+    "fhi": env_str("SAMSPILL_FHI_API", "https://statistikk-data.fhi.no"),
+}
+# SSB allows 30 requests a minute from one address; FHI states no limit, and
+# is asked as gently.
+SAMSPILL_STATISTICS_REQUESTS_PER_MINUTE = 30
 
 # E-mail (Django 6.1 MAILERS): the console back end unless an SMTP host is set.
 EMAIL_SMTP_HOST = env_str("SAMSPILL_EMAIL_HOST")

@@ -107,3 +107,25 @@ def statuses(
         if method == "POST" and key != "anon" and after_write is not None:
             after_write()
     return got
+
+
+# --- Expected answers for HNT's internal pages ---------------------------------------
+
+# Everyone with a role in HNT (Tor and Petter are only in St. Olav's).
+INSIDERS_HNT = frozenset({"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"})
+
+
+def expect_hnt(
+    insider: int, *, anon: int = 302, allowed: dict[str, int] | None = None
+) -> dict[str, int]:
+    """``insider`` for HNT's insiders, 404 for everyone else, ``anon`` for
+    anonymous visitors (sent to log in), then ``allowed`` over it all."""
+    result = {p: (insider if p in INSIDERS_HNT else 404) for p in PEOPLE}
+    result["anon"] = anon
+    result.update(allowed or {})
+    return result
+
+
+def only_hnt(who: set[str], status: int) -> dict[str, int]:
+    """``status`` for ``who``, 403 for HNT's other insiders."""
+    return expect_hnt(403, allowed=dict.fromkeys(who, status))

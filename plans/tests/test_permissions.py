@@ -24,9 +24,8 @@ from django.utils import timezone
 from partnerships.models import Partnership
 from plans.models import ActionPlan, Measure, ProgressEntry, Project
 from plans.tests.factory import goal, kommune, measure, plan
-from tests.matrix import PEOPLE, statuses
+from tests.matrix import PEOPLE, expect_hnt, only_hnt, statuses
 
-INSIDERS_HNT = {"sara", "ada", "lena", "nils", "hanne", "stine", "siri", "kai"}
 MANAGERS = {"sara", "ada"}
 LEVANGER = MANAGERS | {"lena", "nils"}  # Lena's party; Nils is the responsible person
 EMPTY: dict[str, str] = {}
@@ -35,81 +34,80 @@ ALL_404 = dict.fromkeys(PEOPLE, 404)
 REPORT = {"date": "2026-01-15", "progress": "40", "status": "ongoing", "text": "", "version": "0"}
 
 
-def _expect(insider: int, *, anon: int = 302, allowed: dict[str, int] | None = None) -> dict:
-    result = {p: (insider if p in INSIDERS_HNT else 404) for p in PEOPLE}
-    result["anon"] = anon
-    result.update(allowed or {})
-    return result
-
-
-def _only(who: set[str], status: int) -> dict[str, int]:
-    return _expect(403, allowed=dict.fromkeys(who, status))
-
-
 I = "/hnt/intern/handlingsplan"  # noqa: E741
 P = "/hnt/handlingsplan"
 
 CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [
     # plans:index
-    ("GET", f"{I}/", EMPTY, _expect(200)),
+    ("GET", f"{I}/", EMPTY, expect_hnt(200)),
     # plans:plan
-    ("GET", f"{I}/{{plan}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/{{draft}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/{{stolav}}/", EMPTY, _expect(404)),
-    ("GET", f"{I}/999999/", EMPTY, _expect(404)),
+    ("GET", f"{I}/{{plan}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/{{draft}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/{{stolav}}/", EMPTY, expect_hnt(404)),
+    ("GET", f"{I}/999999/", EMPTY, expect_hnt(404)),
     # plans:measure
-    ("GET", f"{I}/tiltak/{{leaf}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/tiltak/{{draft_measure}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/tiltak/{{stolav_measure}}/", EMPTY, _expect(404)),
+    ("GET", f"{I}/tiltak/{{leaf}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/tiltak/{{draft_measure}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/", EMPTY, expect_hnt(404)),
     # plans:report
-    ("GET", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, _only(LEVANGER, 200)),
-    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, _only(LEVANGER, 400)),
-    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", REPORT, _only(LEVANGER, 302)),
-    ("GET", f"{I}/tiltak/{{verdal}}/framdrift/", EMPTY, _only(MANAGERS, 200)),
+    ("GET", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, only_hnt(LEVANGER, 200)),
+    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", EMPTY, only_hnt(LEVANGER, 400)),
+    ("POST", f"{I}/tiltak/{{leaf}}/framdrift/", REPORT, only_hnt(LEVANGER, 302)),
+    ("GET", f"{I}/tiltak/{{verdal}}/framdrift/", EMPTY, only_hnt(MANAGERS, 200)),
     # a measure with measures under it sends the reporter to it
-    ("GET", f"{I}/tiltak/{{parent}}/framdrift/", EMPTY, _only(MANAGERS | {"lena"}, 302)),
-    ("GET", f"{I}/tiltak/{{stolav_measure}}/framdrift/", EMPTY, _expect(404)),
+    ("GET", f"{I}/tiltak/{{parent}}/framdrift/", EMPTY, only_hnt(MANAGERS | {"lena"}, 302)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/framdrift/", EMPTY, expect_hnt(404)),
     # plans:plan_new (an empty form comes back with its errors)
-    ("GET", f"{I}/ny/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/ny/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/ny/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/ny/", EMPTY, only_hnt(MANAGERS, 400)),
     # plans:plan_edit
-    ("GET", f"{I}/{{plan}}/rediger/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/{{plan}}/rediger/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/{{stolav}}/rediger/", EMPTY, _expect(404)),
+    ("GET", f"{I}/{{plan}}/rediger/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/{{plan}}/rediger/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/{{stolav}}/rediger/", EMPTY, expect_hnt(404)),
     # plans:goal_new
-    ("GET", f"{I}/{{plan}}/mal/ny/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/{{plan}}/mal/ny/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/{{stolav}}/mal/ny/", EMPTY, _expect(404)),
+    ("GET", f"{I}/{{plan}}/mal/ny/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/{{plan}}/mal/ny/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/{{stolav}}/mal/ny/", EMPTY, expect_hnt(404)),
     # plans:goal_edit
-    ("GET", f"{I}/mal/{{goal}}/rediger/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/mal/{{goal}}/rediger/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/mal/{{stolav_goal}}/rediger/", EMPTY, _expect(404)),
+    ("GET", f"{I}/mal/{{goal}}/rediger/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/mal/{{goal}}/rediger/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/mal/{{stolav_goal}}/rediger/", EMPTY, expect_hnt(404)),
     # plans:measure_new
-    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, _only(MANAGERS, 200)),
-    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/?under=x", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/mal/{{stolav_goal}}/tiltak/ny/", EMPTY, _expect(404)),
+    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("GET", f"{I}/mal/{{goal}}/tiltak/ny/?under=x", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/mal/{{goal}}/tiltak/ny/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/mal/{{stolav_goal}}/tiltak/ny/", EMPTY, expect_hnt(404)),
     # plans:measure_edit
-    ("GET", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/tiltak/{{stolav_measure}}/rediger/", EMPTY, _expect(404)),
+    ("GET", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/tiltak/{{leaf}}/rediger/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/tiltak/{{stolav_measure}}/rediger/", EMPTY, expect_hnt(404)),
     # plans:projects
-    ("GET", f"{I}/prosjekter/", EMPTY, _expect(200)),
+    ("GET", f"{I}/prosjekter/", EMPTY, expect_hnt(200)),
     # plans:project
-    ("GET", f"{I}/prosjekter/{{project}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/prosjekter/{{internal_project}}/", EMPTY, _expect(200)),
-    ("GET", f"{I}/prosjekter/{{stolav_project}}/", EMPTY, _expect(404)),
+    ("GET", f"{I}/prosjekter/{{project}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/prosjekter/{{internal_project}}/", EMPTY, expect_hnt(200)),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/", EMPTY, expect_hnt(404)),
     # plans:project_new
-    ("GET", f"{I}/prosjekter/ny/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/prosjekter/ny/", EMPTY, _only(MANAGERS, 400)),
+    ("GET", f"{I}/prosjekter/ny/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/prosjekter/ny/", EMPTY, only_hnt(MANAGERS, 400)),
     # plans:project_edit
-    ("GET", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, _only(MANAGERS, 200)),
-    ("POST", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, _only(MANAGERS, 400)),
-    ("GET", f"{I}/prosjekter/{{stolav_project}}/rediger/", EMPTY, _expect(404)),
+    ("GET", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, only_hnt(MANAGERS, 200)),
+    ("POST", f"{I}/prosjekter/{{project}}/rediger/", EMPTY, only_hnt(MANAGERS, 400)),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/rediger/", EMPTY, expect_hnt(404)),
     # plans:project_report: the owner party's coordinators (Levanger: Lena)
-    ("GET", f"{I}/prosjekter/{{project}}/statusrapport/", EMPTY, _only(MANAGERS | {"lena"}, 200)),
-    ("POST", f"{I}/prosjekter/{{project}}/statusrapport/", EMPTY, _only(MANAGERS | {"lena"}, 400)),
-    ("GET", f"{I}/prosjekter/{{stolav_project}}/statusrapport/", EMPTY, _expect(404)),
+    (
+        "GET",
+        f"{I}/prosjekter/{{project}}/statusrapport/",
+        EMPTY,
+        only_hnt(MANAGERS | {"lena"}, 200),
+    ),
+    (
+        "POST",
+        f"{I}/prosjekter/{{project}}/statusrapport/",
+        EMPTY,
+        only_hnt(MANAGERS | {"lena"}, 400),
+    ),
+    ("GET", f"{I}/prosjekter/{{stolav_project}}/statusrapport/", EMPTY, expect_hnt(404)),
     # public_plans:projects
     ("GET", f"{P}/prosjekter/", EMPTY, ALL_200),
     ("GET", "/ingen-slik/handlingsplan/prosjekter/", EMPTY, ALL_404),

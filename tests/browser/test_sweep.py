@@ -57,6 +57,8 @@ SKIP_URL_NAMES = {
     "crisis:dashboard_pdf",  # a document: Chromium's viewer asks for /favicon.ico
     "deviations:export_csv",
     "deviations:export_xlsx",
+    "public_indicators:csv",  # downloads
+    "public_indicators:json_stat2",
 }
 
 # Defects the sweep has found and that are not fixed yet, each by URL name,
