@@ -30,11 +30,12 @@ def linked(hnt: Any) -> dict[str, Any]:
     adopted = plan(hnt)
     elderly = goal(adopted)
     leaf = measure(elderly, "Tiltak med lenker", parties=[kommune("5037")])
-    public_case = public_cases(hnt).first()
+    # A decided public case, whatever the demo's dates are today.
+    decision = Decision.objects.filter(treatment__case__in=public_cases(hnt)).first()
     internal_case = Case.objects.filter(partnership=hnt, visibility="partnership").first()
-    decision = Decision.objects.filter(treatment__case=public_case).first()
     followup = FollowUp.objects.filter(partnership=hnt).first()
-    assert public_case and internal_case and decision and followup
+    assert decision and internal_case and followup
+    public_case = decision.treatment.case
     return {
         "goal": elderly,
         "measure": leaf,
