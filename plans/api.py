@@ -24,6 +24,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema
 
 from core.schemas import PartyOut, party_out
+from councils.public_views import public_cases
 from partnerships.access import partnership_or_404
 from plans import rollup, services
 from plans.models import ActionPlan, Measure
@@ -88,6 +89,12 @@ class ProgressReportOut(Schema):
     text: str
 
 
+class LinkOut(Schema):
+    key: str = Field(description="An indicator's code, or a case's number.")
+    title: str
+    url: str = Field(description="Its public page (a path on this site).")
+
+
 class MeasureDetailOut(Schema):
     id: int
     plan: int
@@ -97,6 +104,11 @@ class MeasureDetailOut(Schema):
     progress: float | None = Field(description=PROGRESS)
     responsible_parties: list[PartyOut]
     reports: list[ProgressReportOut] = Field(description="Newest first.")
+    indicators: list[LinkOut] = Field(
+        description="The indicators the measure is to move; their figures are at the "
+        "statistics API (/api/statistics/{partnership}/{code})."
+    )
+    cases: list[LinkOut] = Field(description="The public council cases it concerns.")
     url: str
 
 
@@ -178,7 +190,7 @@ def get_plan(request: HttpRequest, partnership: str, plan_id: int) -> dict[str, 
     summary="One measure with its dated progress reports",
 )
 def get_measure(request: HttpRequest, partnership: str, measure_id: int) -> dict[str, Any]:
-    """Seven queries at most."""
+    """Nine queries at most."""
     found = partnership_or_404(partnership)
     measure = get_object_or_404(
         Measure.objects.select_related("goal__plan").exclude(
@@ -201,6 +213,22 @@ def get_measure(request: HttpRequest, partnership: str, measure_id: int) -> dict
         "reports": [
             {"date": e.date, "progress": e.progress, "status": e.status, "text": e.text}
             for e in measure.entries.order_by("-date", "-pk")
+        ],
+        "indicators": [
+            {
+                "key": i.code,
+                "title": i.name,
+                "url": reverse("public_indicators:indicator", args=[found.slug, i.code]),
+            }
+            for i in measure.indicators.all()
+        ],
+        "cases": [
+            {
+                "key": case.number,
+                "title": case.title,
+                "url": reverse("public_councils:case", args=[found.slug, case.pk]),
+            }
+            for case in public_cases(found).filter(plan_measures=measure).order_by("pk")
         ],
         "url": reverse("public_plans:measure", args=[found.slug, measure.pk]),
     }

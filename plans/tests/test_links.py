@@ -100,3 +100,21 @@ def test_another_partnerships_case_cannot_be_linked(
     response = as_person("sara").post(f"{I}/tiltak/{leaf.pk}/rediger/", data)
     assert response.status_code == 400
     assert not leaf.cases.exists()
+
+
+def test_the_api_names_the_indicators_and_public_cases_of_a_measure(
+    as_person: Any, hnt: Any, linked: dict[str, Any]
+) -> None:
+    leaf = linked["measure"]
+    leaf.indicators.set(Indicator.objects.filter(code="overliggedogn"))
+    leaf.cases.set([linked["public_case"], linked["internal_case"]])
+    data = as_person(None).get(f"/api/plans/hnt/measures/{leaf.pk}").json()
+    assert data["indicators"] == [
+        {
+            "key": "overliggedogn",
+            "title": "Overliggedøgn per 1 000 innbyggere",
+            "url": "/hnt/tall-og-statistikk/overliggedogn/",
+        }
+    ]
+    # The internal case is not named.
+    assert [c["key"] for c in data["cases"]] == [linked["public_case"].number]
