@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "transfers",
     "plans",
     "indicators",
+    "annual",
     "search",
     "deviations",
     "crisis",

@@ -153,3 +153,23 @@ def test_a_future_retrieval_date_is_refused(as_person: Any, empty: Any) -> None:
     )
     assert response.status_code == 400
     assert "cannot be in the future" in response.content.decode()
+
+
+def test_the_dry_run_page_takes_as_many_queries_for_a_big_file_as_a_small_one(
+    as_person: Any, empty: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sara = as_person("sara")
+    counts = []
+    for sample, product in [
+        ("hdir-reinnleggelser.csv", "hdir-reinnleggelser"),  # 80 figures
+        ("ssb-07459.json", "ssb-07459"),  # 160 figures over four indicators
+    ]:
+        url = _post(sara, sample, product).url
+        sara.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert sara.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
