@@ -45,4 +45,8 @@ def build_all() -> dict[str, User]:
         from crisis.demo import build_crisis_demo
 
         build_crisis_demo()
+        from annual.demo import build_annual_demo
+
+        # Last year's annual report adopted by ASU, this year's a draft.
+        build_annual_demo(people)
     return people

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:partnership_slug>/intern/rutiner/", include("routines.urls")),
     path("<slug:partnership_slug>/intern/handlingsplan/", include("plans.urls")),
     path("<slug:partnership_slug>/intern/statistikk/", include("indicators.urls")),
+    path("<slug:partnership_slug>/intern/arsrapport/", include("annual.urls")),
     path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/sok/", include("search.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/avvik/", include("deviations.public_urls")),
@@ -36,4 +37,5 @@ urlpatterns = [
     path("<slug:partnership_slug>/samhandlingsrutiner/", include("routines.public_urls")),
     path("<slug:partnership_slug>/handlingsplan/", include("plans.public_urls")),
     path("<slug:partnership_slug>/tall-og-statistikk/", include("indicators.public_urls")),
+    path("<slug:partnership_slug>/arsrapport/", include("annual.public_urls")),
 ]

@@ -1,8 +1,10 @@
-"""Tall og statistikk in the browser: the secretariat imports SSB's
-json-stat2 file (a dry run first, then stored), links a measure of the
-action plan to the indicator it is to move, and the public reads the
-indicator beside the measure, the indicator's page and its CSV. axe runs on
-every page, at phone width too."""
+"""Tall og statistikk and the annual report in the browser: the secretariat
+imports SSB's json-stat2 file (a dry run first, then stored), links a
+measure of the action plan to the indicator it is to move, and the public
+reads the indicator beside the measure, the indicator's page and its CSV.
+Then the secretariat drafts the year's annual report, sends it to ASU, ASU
+adopts it, the adoption is recorded, and the public reads the report and
+downloads its PDF. axe runs on every page, at phone width too."""
 
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from annual.models import AnnualReport
 from conftest import totp_device
+from councils.models import Council
 from indicators.models import ImportBatch, ImportProfile, IndicatorValue
 from plans.models import Measure
-from tests.browser.test_agreements_journey import _at_phone_width, _click
+from tests.browser.test_agreements_journey import _at_phone_width, _click, _council_decides
 from tests.browser.test_councils_journey import _log_in
 
 pytestmark = pytest.mark.browser
@@ -84,3 +89,43 @@ def test_statistics_are_imported_linked_to_a_measure_and_read_by_the_public(
         public.page.get_by_role("link", name="Last ned som CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert any(";5052;2024;" in line for line in text.splitlines())
+
+    # The annual report: drafted, written, sent to ASU.
+    year = timezone.localdate().year - 2  # the demo has last year's and this year's
+    v.go("/hnt/intern/arsrapport/")
+    v.check_accessibility()
+    v.page.get_by_label("År", exact=True).fill(str(year))
+    _click(v, "button", "Lag utkast til rapporten")
+    report = AnnualReport.objects.get(partnership__slug="hnt", year=year)
+    assert f"/hnt/intern/arsrapport/{year}/" in v.page.url
+    v.check_accessibility()
+    _at_phone_width(v)
+    v.page.get_by_label("Innledning").fill("Året da tallene kom på plass.")
+    _click(v, "button", "Lagre", exact=True)
+    report.refresh_from_db()
+    assert report.introduction == "Året da tallene kom på plass."
+    asu = Council.objects.get(partnership__slug="hnt", slug="asu")
+    v.page.get_by_label("Råd", exact=True).select_option(value=str(asu.pk))
+    _click(v, "button", "Send til rådet som sak")
+    report.refresh_from_db()
+    assert report.case is not None
+
+    # ASU decides, outside the browser; the adoption is recorded.
+    _council_decides(report.case, sara)
+    v.go(f"/hnt/intern/arsrapport/{year}/")
+    _click(v, "button", "Registrer vedtaket og publiser")
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.ADOPTED and report.figures
+    v.check_accessibility()
+
+    # The public reads it and downloads the PDF.
+    public.go("/hnt/arsrapport/")
+    public.check_accessibility()
+    _click(public, "link", f"Årsrapport {year}")
+    main = public.page.locator("main").inner_text()
+    assert "Året da tallene kom på plass." in main
+    public.check_accessibility()
+    _at_phone_width(public)
+    pdf = public.page.request.get(public.base_url + f"/hnt/arsrapport/{year}/pdf/")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
