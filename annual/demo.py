@@ -1,5 +1,6 @@
-"""HNT's annual reports in the demo: last year's adopted by ASU (its case
-on a meeting held in March), this year's a draft with an introduction."""
+"""HNT's annual reports in the demo: the latest year's that ASU has adopted
+(on 14 March the year after, on a meeting of its own), and this year's a
+draft with an introduction."""
 
 from __future__ import annotations
 
@@ -26,8 +27,12 @@ def build_annual_demo(people: dict[str, Any]) -> int:
     if asu is None:
         return 0
     today = timezone.localdate()
+    # ASU adopts a year's report on 14 March the year after: the latest such
+    # day strictly before today, so the meeting is always in the past and
+    # never today's (the councils' own demo meetings are around today).
+    adopted_in = today.year if today > datetime.date(today.year, 3, 14) else today.year - 1
     with transaction.atomic():
-        last, _new = services.create_draft(hnt, today.year - 1, by=sara)
+        last, _new = services.create_draft(hnt, adopted_in - 1, by=sara)
         last.introduction = (
             "Demotekst. Helsefellesskapet har i året arbeidet videre med trygge overganger "
             "mellom sykehus og kommune, og med felles tall for utskrivningsklare pasienter."
@@ -38,10 +43,7 @@ def build_annual_demo(people: dict[str, Any]) -> int:
         )
         last.save()
         case = services.send_to_council(last, asu, by=sara)
-        # ASU adopted it in March: a meeting held then, the case decided.
-        day = datetime.datetime(today.year, 3, 14, 10)
-        if day.date() > today:
-            day = datetime.datetime.combine(today, datetime.time(8))
+        day = datetime.datetime(adopted_in, 3, 14, 10)
         meeting = council_services.plan_meeting(asu, starts_at=timezone.make_aware(day))
         treatment = council_services.add_to_agenda(meeting, case, Treatment.Kind.DECISION)
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)

@@ -47,6 +47,6 @@ def build_all() -> dict[str, User]:
         build_crisis_demo()
         from annual.demo import build_annual_demo
 
-        # Last year's annual report adopted by ASU, this year's a draft.
+        # The latest annual report ASU has adopted, and this year's draft.
         build_annual_demo(people)
     return people

@@ -25,9 +25,9 @@ P = "/hnt/arsrapport"
 
 
 def _years() -> dict[str, int]:
-    """The demo's: last year's adopted, this year's a draft."""
-    year = timezone.localdate().year
-    return {"adopted": year - 1, "draft": year, "none": year - 5}
+    """The demo's: an adopted report, this year's draft, and a year without."""
+    adopted = AnnualReport.objects.get(partnership__slug="hnt", status="adopted").year
+    return {"adopted": adopted, "draft": timezone.localdate().year, "none": adopted - 5}
 
 
 CASES: list[tuple[str, str, dict[str, str], dict[str, int]]] = [

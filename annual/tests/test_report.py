@@ -108,7 +108,7 @@ def test_the_public_report_is_a_tagged_pdf_and_a_docx(as_person: Any, hnt: Any) 
     from docx import Document
     from pypdf import PdfReader
 
-    year = timezone.localdate().year - 1
+    year = AnnualReport.objects.get(partnership=hnt, status="adopted").year
     client = as_person(None)
     pdf = client.get(f"{P}/{year}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
@@ -130,7 +130,7 @@ def test_the_public_report_is_a_tagged_pdf_and_a_docx(as_person: Any, hnt: Any) 
 
 def test_a_year_is_drafted_once(as_person: Any, hnt: Any) -> None:
     sara = as_person("sara")
-    year = timezone.localdate().year - 3
+    year = timezone.localdate().year - 4
     for _ in range(2):
         assert sara.post(f"{I}/", {"year": str(year)}).status_code == 302
     assert AnnualReport.objects.filter(partnership=hnt, year=year).count() == 1
