@@ -29,7 +29,7 @@ from annual.sections import sections
 from core.forms import rebind_after_conflict
 from core.pages import person, posted
 from core.services import EditConflict
-from partnerships.access import request_access
+from partnerships.access import PartnershipAccess, request_access
 from partnerships.capabilities import Capability
 from partnerships.models import Partnership
 from partnerships.views import insider_view, staff_crumbs
@@ -44,6 +44,16 @@ def _report(partnership: Partnership, year: int, *, public: bool) -> AnnualRepor
     if found is None or (public and found.status != AnnualReport.Status.ADOPTED):
         raise Http404
     return found
+
+
+def _inside(
+    request: HttpRequest, year: int, capability: Capability
+) -> tuple[PartnershipAccess, AnnualReport]:
+    """The person's access, refused without ``capability`` (404 for
+    outsiders, 403 for insiders), and the year's report (404 if none)."""
+    access = request_access(request)
+    access.require(capability)
+    return access, _report(access.partnership, year, public=False)
 
 
 # --- Inside ----------------------------------------------------------------------------
@@ -113,17 +123,14 @@ def _page(request: HttpRequest, report: AnnualReport, **extra: Any) -> HttpRespo
 
 @insider_view
 def report_page(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
-    access = request_access(request)
-    access.require(Capability.VIEW_INTERNAL)
-    return _page(request, _report(access.partnership, year, public=False))
+    _access, report = _inside(request, year, Capability.VIEW_INTERNAL)
+    return _page(request, report)
 
 
 @insider_view
 def texts(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
     """Save the narrative; a conflict (409) keeps what was typed."""
-    access = request_access(request)
-    access.require(Capability.MANAGE_MEETINGS)
-    report = _report(access.partnership, year, public=False)
+    access, report = _inside(request, year, Capability.MANAGE_MEETINGS)
     data = posted(request)
     if data is None:
         return redirect("annual:report", access.partnership.slug, year)
@@ -145,9 +152,7 @@ def texts(request: HttpRequest, partnership_slug: str, year: int) -> HttpRespons
 
 @insider_view
 def send(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
-    access = request_access(request)
-    access.require(Capability.MANAGE_MEETINGS)
-    report = _report(access.partnership, year, public=False)
+    access, report = _inside(request, year, Capability.MANAGE_MEETINGS)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     form = SendForm(request.POST, partnership=access.partnership)
@@ -160,9 +165,7 @@ def send(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse
 
 @insider_view
 def adopt(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
-    access = request_access(request)
-    access.require(Capability.MANAGE_MEETINGS)
-    report = _report(access.partnership, year, public=False)
+    access, report = _inside(request, year, Capability.MANAGE_MEETINGS)
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     try:
@@ -176,18 +179,14 @@ def adopt(request: HttpRequest, partnership_slug: str, year: int) -> HttpRespons
 
 @insider_view
 def report_pdf(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
-    access = request_access(request)
-    access.require(Capability.VIEW_INTERNAL)
-    report = _report(access.partnership, year, public=False)
+    _access, report = _inside(request, year, Capability.VIEW_INTERNAL)
     figures = services.figures_of(report, public=False)
     return documents.pdf_response(request, report, sections(report, figures), {})
 
 
 @insider_view
 def report_docx(request: HttpRequest, partnership_slug: str, year: int) -> HttpResponse:
-    access = request_access(request)
-    access.require(Capability.VIEW_INTERNAL)
-    report = _report(access.partnership, year, public=False)
+    _access, report = _inside(request, year, Capability.VIEW_INTERNAL)
     return documents.docx_response(
         report, sections(report, services.figures_of(report, public=False))
     )
