@@ -13,6 +13,7 @@ from django.utils import timezone
 from annual import services
 from annual.models import AnnualReport
 from councils import services as council_services
+from councils.demo import MEETING_LOCATION
 from councils.models import Council, Meeting, Treatment
 from partnerships.models import Partnership
 
@@ -43,8 +44,15 @@ def build_annual_demo(people: dict[str, Any]) -> int:
         )
         last.save()
         case = services.send_to_council(last, asu, by=sara)
-        day = datetime.datetime(adopted_in, 3, 14, 10)
-        meeting = council_services.plan_meeting(asu, starts_at=timezone.make_aware(day))
+        starts = timezone.make_aware(datetime.datetime(adopted_in, 3, 14, 9))
+        meeting = council_services.plan_meeting(
+            asu,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=5),
+            location=MEETING_LOCATION,
+            video_url="https://video.example/samspill-demo",
+            papers_deadline=starts.date() - datetime.timedelta(days=10),
+        )
         treatment = council_services.add_to_agenda(meeting, case, Treatment.Kind.DECISION)
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
         treatment = Treatment.objects.select_related("meeting", "case").get(pk=treatment.pk)
