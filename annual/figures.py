@@ -43,9 +43,10 @@ from councils.models import Attendance, Decision, Meeting
 from crisis.models import Crisis
 from crisis.models import Report as SituationReport
 from deviations import statistics
-from deviations.models import Deviation
+from deviations.models import Deviation, DeviationConfig
 from followups.models import FollowUp
 from indicators import figures as indicator_figures
+from indicators import own
 from indicators.models import Indicator
 from partnerships.models import Partnership
 from plans import services as plan_services
@@ -175,7 +176,24 @@ def agreements(partnership: Partnership, year: int) -> dict[str, Any]:
 def deviations(partnership: Partnership, year: int, *, public: bool) -> dict[str, Any]:
     """The statistics page's figures for the calendar year; in public, every
     count as the public deviation statistics give it (1–4 as "<5", the rest
-    rounded to 5: :func:`core.disclosure.rounded_count`)."""
+    rounded to 5: :func:`core.disclosure.rounded_count`). A partnership
+    that does not publish its deviation statistics publishes none here
+    either (``published`` is then false)."""
+    if (
+        public
+        and not DeviationConfig.objects.filter(
+            partnership=partnership, public_statistics=True
+        ).exists()
+    ):
+        return {
+            "published": False,
+            "total": None,
+            "answered": None,
+            "answered_in_time": None,
+            "mean_days_to_answer": None,
+            "by_category": [],
+            "by_guideline": [],
+        }
     computed = statistics.compute(
         Deviation.objects.filter(partnership=partnership),
         period=statistics.YEAR,
@@ -190,6 +208,7 @@ def deviations(partnership: Partnership, year: int, *, public: bool) -> dict[str
         return disclosure.rounded_count(n) if public else n
 
     return {
+        "published": True,
         "total": count(summary.total),
         "answered": count(summary.answered),
         "answered_in_time": count(summary.answered_in_time),
@@ -267,7 +286,7 @@ def indicators(partnership: Partnership, year: int, *, public: bool) -> list[dic
     """Each indicator with a figure for the year: the partnership's and the
     country's (hidden as the public pages hide them, when ``public``)."""
     structure = partnership_structure(partnership)
-    catalogue = list(Indicator.objects.all())
+    catalogue = own.shown_indicators(partnership, list(Indicator.objects.all()), public=public)
     loaded = indicator_figures.load(partnership, catalogue, structure)
     result = []
     for indicator in catalogue:

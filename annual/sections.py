@@ -148,6 +148,9 @@ def _agreements(section: Section, data: dict[str, Any]) -> None:
 
 
 def _deviations(section: Section, data: dict[str, Any]) -> None:
+    if data.get("published") is False:
+        section.lines.append(_("The partnership does not publish its deviation statistics."))
+        return
     section.lines += [
         _("Deviations reported: %(count)s") % {"count": _n(data["total"])},
         _("Answered: %(count)s, of them in time: %(in_time)s")

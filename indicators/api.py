@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
 
-from indicators import figures
+from indicators import figures, own
 from indicators.models import Indicator
 from partnerships.access import partnership_or_404
 from portal.services import partnership_structure
@@ -117,7 +117,7 @@ def list_indicators(request: HttpRequest, partnership: str) -> list[dict[str, An
     figure. A fixed number of queries."""
     found = partnership_or_404(partnership)
     structure = partnership_structure(found)
-    indicators = list(Indicator.objects.all())
+    indicators = own.shown_indicators(found, list(Indicator.objects.all()), public=True)
     loaded = figures.load(found, indicators, structure)
     return [
         _indicator_out(
@@ -138,7 +138,7 @@ def list_indicators(request: HttpRequest, partnership: str) -> list[dict[str, An
 def get_indicator(request: HttpRequest, partnership: str, code: str) -> dict[str, Any]:
     found = partnership_or_404(partnership)
     indicator = Indicator.objects.filter(code=code).first()
-    if indicator is None:
+    if indicator is None or not own.shown_indicators(found, [indicator], public=True):
         raise Http404
     table = figures.indicator_table(found, indicator, public=True)
     return {

@@ -31,6 +31,7 @@ INDICATOR_FIELDS = (
     "suppress_below",
     "decimals",
     "priced_per_unit",
+    "samspill_source",
 )
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from indicators import catalogue
 from indicators.models import AreaKind, ImportBatch, ImportProfile, Indicator, IndicatorValue
-from partnerships.demo import HNT_REGIONS
+from partnerships.demo import HNT_REGIONS, STOLAV_REGIONS
 from partnerships.models import Partnership
 
 YEARS = 5
@@ -163,11 +163,21 @@ def _as_csv(rows: list[IndicatorValue], codes: dict[int, str]) -> bytes:
 
 
 def build_indicators_demo() -> int:
-    """Build HNT's demo values; return how many were stored (none when the
-    partnership already has values)."""
-    hnt = Partnership.objects.filter(slug="hnt").first()
-    if hnt is None or IndicatorValue.objects.filter(partnership=hnt).exists():
-        return 0
+    """Build HNT's and St. Olav's demo values (St. Olav's for the national
+    comparison); return how many were stored (none for a partnership that
+    already has values)."""
+    stored = 0
+    for slug, regions, seed in (("hnt", HNT_REGIONS, 2024), ("stolav", STOLAV_REGIONS, 2025)):
+        partnership = Partnership.objects.filter(slug=slug).first()
+        if partnership is None or IndicatorValue.objects.filter(partnership=partnership).exists():
+            continue
+        stored += _build_for(partnership, regions, seed)
+    return stored
+
+
+def _build_for(
+    hnt: Partnership, regions: list[tuple[str, str, list[tuple[str, str, int]]]], seed: int
+) -> int:
     catalogue.sync()
     indicators = {i.code: i for i in Indicator.objects.all()}
     profiles = list(ImportProfile.objects.all())
@@ -175,7 +185,7 @@ def build_indicators_demo() -> int:
         return 0
     today = timezone.localdate()
     last_year = today.year - 1
-    rng = random.Random(2024)
+    rng = random.Random(seed)
     values: list[IndicatorValue] = []
 
     def add(demo: Demo, kind: str, code: str, name: str, year: int) -> None:
@@ -194,7 +204,7 @@ def build_indicators_demo() -> int:
             )
         )
 
-    for _region, _area, kommuner in HNT_REGIONS:
+    for _region, _area, kommuner in regions:
         for name, number, inhabitants in kommuner:
             rural = 0.25 if inhabitants < 3000 else 0.0
             level = _level(rng)

@@ -26,6 +26,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core import disclosure
+from indicators import own
 from indicators.models import (
     AreaKind,
     Computation,
@@ -230,6 +231,15 @@ def load(partnership: Partnership, indicators: Sequence[Indicator], structure: S
     ):
         if value.area_kind == AreaKind.COUNTRY or value.area_code in kommune_codes:
             values[value.indicator_id].append(value)
+    computed = [i for i in indicators if i.samspill_source]
+    if computed:
+        names = {
+            p.organisation.municipality_number: p.organisation.name
+            for _area, regions in structure.areas
+            for rv in regions
+            for p in rv.participations
+        }
+        values.update(own.values(partnership, computed, names))
     batch_ids = {v.batch_id for vs in values.values() for v in vs}
     batches = {
         b.pk: b

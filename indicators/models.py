@@ -52,6 +52,19 @@ class ValueStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+class SamspillSource(models.TextChoices):
+    """Where an indicator's figures come from when Samspill holds them
+    itself (``indicators.own``) rather than importing them."""
+
+    IMPORTED = "", _("Imported from the source")
+    DEVIATIONS_REPORTED = "deviations_reported", _("Deviations the kommune reported")
+    DEVIATIONS_RECEIVED = "deviations_received", _("Deviations reported to the kommune")
+    CRISIS_REPORTS = "crisis_reports", _("Situation reports the kommune submitted")
+
+
+DEVIATION_SOURCES = (SamspillSource.DEVIATIONS_REPORTED, SamspillSource.DEVIATIONS_RECEIVED)
+
+
 class Indicator(models.Model):
     """One indicator of the national catalogue (``indicators/catalogue.json``,
     loaded by migration and kept in the admin)."""
@@ -72,6 +85,14 @@ class Indicator(models.Model):
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
     # Overliggedøgn: the kommune pays the national daily rate for each day.
     priced_per_unit = models.BooleanField(_("priced at the national daily rate"), default=False)
+    # Figures Samspill computes from what it holds, never imported.
+    samspill_source = models.CharField(
+        _("computed by Samspill from"),
+        max_length=30,
+        choices=SamspillSource.choices,
+        blank=True,
+        default="",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import csv_lines
 from crisis.charts import Line, line_chart
-from indicators import exports, figures
+from indicators import exports, figures, own
 from indicators.models import Indicator
 from partnerships.models import Partnership
 from portal.services import partnership_structure
@@ -38,9 +38,12 @@ def _crumbs(request: HttpRequest, *extra: tuple[str, str | None]) -> list[tuple[
     ]
 
 
-def _indicator(code: str) -> Indicator:
+def _indicator(request: HttpRequest, code: str) -> Indicator:
+    """The indicator, if the public may see it here (404 otherwise)."""
     indicator = Indicator.objects.filter(code=code).first()
-    if indicator is None:
+    if indicator is None or not own.shown_indicators(
+        _partnership(request), [indicator], public=True
+    ):
         raise Http404
     return indicator
 
@@ -50,7 +53,7 @@ def index(request: HttpRequest, partnership_slug: str) -> HttpResponse:
     the country's latest figure."""
     partnership = _partnership(request)
     structure = partnership_structure(partnership)
-    indicators = list(Indicator.objects.all())
+    indicators = own.shown_indicators(partnership, list(Indicator.objects.all()), public=True)
     loaded = figures.load(partnership, indicators, structure)
     tables = [
         figures.indicator_table(
@@ -102,7 +105,7 @@ def _trend_chart(table: figures.IndicatorTable) -> dict[str, Any] | None:
 
 def indicator_page(request: HttpRequest, partnership_slug: str, code: str) -> HttpResponse:
     partnership = _partnership(request)
-    indicator = _indicator(code)
+    indicator = _indicator(request, code)
     table = figures.indicator_table(partnership, indicator, public=True)
     return render(
         request,
@@ -133,7 +136,11 @@ def kommune_page(request: HttpRequest, partnership_slug: str, number: str) -> Ht
         raise Http404
     region = participation.region
     overview = figures.kommune_overview(
-        partnership, number, list(Indicator.objects.all()), public=True, structure=structure
+        partnership,
+        number,
+        own.shown_indicators(partnership, list(Indicator.objects.all()), public=True),
+        public=True,
+        structure=structure,
     )
     rows: list[dict[str, Any]] = []
     for table, row in overview:
@@ -159,7 +166,7 @@ def kommune_page(request: HttpRequest, partnership_slug: str, number: str) -> Ht
 
 def indicator_csv(request: HttpRequest, partnership_slug: str, code: str) -> StreamingHttpResponse:
     partnership = _partnership(request)
-    indicator = _indicator(code)
+    indicator = _indicator(request, code)
     table = figures.indicator_table(partnership, indicator, public=True)
     response = StreamingHttpResponse(
         csv_lines(exports.csv_rows(table)), content_type="text/csv; charset=utf-8"
@@ -170,7 +177,7 @@ def indicator_csv(request: HttpRequest, partnership_slug: str, code: str) -> Str
 
 def indicator_json_stat(request: HttpRequest, partnership_slug: str, code: str) -> HttpResponse:
     partnership = _partnership(request)
-    indicator = _indicator(code)
+    indicator = _indicator(request, code)
     table = figures.indicator_table(partnership, indicator, public=True)
     response = HttpResponse(
         exports.json_stat2(table, partnership), content_type="application/json; charset=utf-8"

@@ -22,6 +22,8 @@ RESERVED_SLUGS = frozenset(
         # The site-wide accessibility statement and privacy notice.
         "tilgjengelighet",
         "personvern",
+        # The national comparison across partnerships.
+        "nasjonalt",
     }
 )
 

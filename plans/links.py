@@ -18,7 +18,7 @@ from agreements.models import Agreement, AgreementVersion
 from councils.models import Case, Decision
 from councils.public_views import public_cases
 from followups.models import FollowUp
-from indicators import figures
+from indicators import figures, own
 from indicators.models import Indicator
 from plans.models import Measure
 from portal.services import partnership_structure
@@ -66,7 +66,9 @@ def measure_links(measure: Measure, *, public: bool, restricted: bool = False) -
         else list(FollowUp.objects.filter(plan_measures=measure).order_by("deadline", "pk")),
         agreements=list(agreements),
     )
-    indicators = list(Indicator.objects.filter(plan_measures=measure))
+    indicators = own.shown_indicators(
+        partnership, list(Indicator.objects.filter(plan_measures=measure)), public=public
+    )
     if indicators:
         structure = partnership_structure(partnership)
         loaded = figures.load(partnership, indicators, structure)

@@ -49,4 +49,8 @@ def build_all() -> dict[str, User]:
 
         # The latest annual report ASU has adopted, and this year's draft.
         build_annual_demo(people)
+        from national.demo import build_national_demo
+
+        # HNT and St. Olav in the national comparison, with an imported file.
+        build_national_demo(people)
     return people

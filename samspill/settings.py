@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "plans",
     "indicators",
     "annual",
+    "national",
     "search",
     "deviations",
     "crisis",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("konto/varsler/", include("notifications.urls")),
     path("konto/", include("accounts.urls")),
     path("kalender/", include("calendars.urls")),
+    path("nasjonalt/", include("national.public_urls")),
     # Partnership pages last: "/<slug>/" would otherwise shadow the paths above.
     path("", include("portal.urls")),
     path("<slug:partnership_slug>/intern/", include("partnerships.urls")),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("<slug:partnership_slug>/intern/handlingsplan/", include("plans.urls")),
     path("<slug:partnership_slug>/intern/statistikk/", include("indicators.urls")),
     path("<slug:partnership_slug>/intern/arsrapport/", include("annual.urls")),
+    path("<slug:partnership_slug>/intern/nasjonalt/", include("national.urls")),
     path("<slug:partnership_slug>/helsefellesskap/rad/", include("councils.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/sok/", include("search.public_urls")),
     path("<slug:partnership_slug>/helsefellesskap/avvik/", include("deviations.public_urls")),

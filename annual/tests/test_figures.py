@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from annual import figures
 from councils.models import Council, Meeting
+from deviations.models import DeviationConfig
 from indicators.tests import factory
 from plans.models import ActionPlan
 
@@ -40,6 +41,7 @@ def test_the_deviation_figures_are_the_statistics_pages(as_person: Any, hnt: Any
 
 
 def test_the_public_deviation_figures_are_rounded_as_the_public_statistics(hnt: Any) -> None:
+    DeviationConfig.objects.update_or_create(partnership=hnt, defaults={"public_statistics": True})
     year = _this_year()
     internal = figures.deviations(hnt, year, public=False)
     public = figures.deviations(hnt, year, public=True)
@@ -48,6 +50,19 @@ def test_the_public_deviation_figures_are_rounded_as_the_public_statistics(hnt: 
             assert shown["count"] == "<5"
         else:
             assert shown["count"] == str(5 * round(mine["count"] / 5))
+
+
+def test_a_partnership_that_does_not_publish_deviation_statistics_publishes_none_here(
+    as_person: Any, hnt: Any
+) -> None:
+    DeviationConfig.objects.update_or_create(partnership=hnt, defaults={"public_statistics": False})
+    year = _this_year()
+    public = figures.deviations(hnt, year, public=True)
+    assert public["published"] is False
+    assert public["total"] is None and public["by_category"] == []
+    assert figures.deviations(hnt, year, public=False)["total"] > 0
+    page = as_person("sara").get(f"/hnt/intern/arsrapport/{year}/").content.decode()
+    assert "Deviations reported:" in page  # inside, the figures are there
 
 
 def test_the_plan_progress_is_the_plan_pages(as_person: Any, hnt: Any) -> None:
@@ -76,7 +91,10 @@ def test_the_indicator_figures_are_the_statistics_apis(as_person: Any, hnt: Any)
     assert ours["utskrivningsklare"]["partnership"]["value"] == partnership["figures"][-1]["value"]
     assert ours["utskrivningsklare"]["country"]["value"] == 10.8
     assert "befolkning" not in ours  # no figure for 2024
-    assert figures.indicators(hnt, 2023, public=True) == []
+    # Only Samspill's own indicators (computed from what it holds) in 2023.
+    assert {i["code"] for i in figures.indicators(hnt, 2023, public=True)} <= {
+        "situasjonsrapporter"
+    }
 
 
 def test_a_meeting_held_or_cancelled_is_counted_in_its_year(hnt: Any) -> None:

@@ -101,15 +101,15 @@ def _grow(hnt: Any, first: int) -> None:
 
 
 PINNED = [
-    (None, f"{P}/", 10),
+    (None, f"{P}/", 12),
     (None, f"{P}/utskrivningsklare/", 9),
     (None, f"{P}/overliggedogn/", 10),
-    (None, f"{P}/kommune/5052/", 10),
+    (None, f"{P}/kommune/5052/", 12),
     (None, f"{P}/utskrivningsklare/csv/", 9),
     (None, f"{P}/utskrivningsklare/json-stat2/", 9),
     ("lena", f"{I}/", 11),
     ("lena", f"{I}/utskrivningsklare/", 17),
-    (None, "/api/statistics/hnt", 10),
+    (None, "/api/statistics/hnt", 12),
     (None, "/api/statistics/hnt/utskrivningsklare", 9),
 ]
 

@@ -150,8 +150,9 @@ PINNED = {
     "/hnt/": 6,
     "/hnt/helsefellesskap/": 6,
     "/hnt/verktoy/": 2,  # + whether the deviation statistics are public
-    # + the indicators, their values, the values' imports, the daily rates
-    "/hnt/tall-og-statistikk/": 10,
+    # + the indicators, whether the deviation statistics are public, their
+    # values, the values' imports, the daily rates, the situation reports
+    "/hnt/tall-og-statistikk/": 12,
     "/hnt/kontakt/": 6,
 }
 

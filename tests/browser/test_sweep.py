@@ -63,6 +63,8 @@ SKIP_URL_NAMES = {
     "public_annual:docx",
     "annual:pdf",  # documents, as crisis:dashboard_pdf
     "public_annual:pdf",
+    "national_public:csv",  # downloads
+    "national_public:file",
 }
 
 # Defects the sweep has found and that are not fixed yet, each by URL name,
