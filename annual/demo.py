@@ -13,9 +13,13 @@ from django.utils import timezone
 from annual import services
 from annual.models import AnnualReport
 from councils import services as council_services
-from councils.demo import MEETING_LOCATION
 from councils.models import Council, Meeting, Treatment
 from partnerships.models import Partnership
+
+# Not the councils' demo location: their schedule is anchored on the first
+# meeting held there (councils.demo._schedule_anchor), and this meeting
+# lies before it.
+ADOPTION_LOCATION = "Sykehuset Levanger, auditoriet"
 
 
 def build_annual_demo(people: dict[str, Any]) -> int:
@@ -49,7 +53,7 @@ def build_annual_demo(people: dict[str, Any]) -> int:
             asu,
             starts_at=starts,
             ends_at=starts + datetime.timedelta(hours=5),
-            location=MEETING_LOCATION,
+            location=ADOPTION_LOCATION,
             video_url="https://video.example/samspill-demo",
             papers_deadline=starts.date() - datetime.timedelta(days=10),
         )
