@@ -72,10 +72,12 @@ OVERFLOW_JS = """() => {
 
 # Visible text, and the texts a screen reader reads from attributes, of every
 # element not marked as another language.
+# The language is read as an attribute: an SVG element (a chart's label)
+# has the attribute but no ``lang`` property.
 TEXTS_JS = """() => {
   const texts = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const foreign = el => { const l = el.closest('[lang]'); return l && !l.lang.startsWith('nb'); };
+  const foreign = el => { const l = el.closest('[lang]'); return l && !(l.getAttribute('lang') || '').startsWith('nb'); };
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const el = node.parentElement;
