@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +29,32 @@ class VersionedModel(models.Model):
     """
 
     version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Modified(models.Model):
+    """When a row last changed, kept on every save (a save of some fields
+    too), for the open-data API's ``modified`` and its filters."""
+
+    modified = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.modified = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "modified"}
+        super().save(*args, **kwargs)
+
+
+class Timestamped(Modified):
+    """When a row was made and last changed."""
+
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         abstract = True

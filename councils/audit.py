@@ -13,12 +13,14 @@ from django.db import models as db_models
 
 from councils import models
 
-auditlog.register(models.Council)
-auditlog.register(models.Appointment)
-auditlog.register(models.Meeting, m2m_fields={"joint_with"})
+# "modified" and "created" are when, which every entry says already.
+WHEN = ["created", "modified"]
+auditlog.register(models.Council, exclude_fields=WHEN)
+auditlog.register(models.Appointment, exclude_fields=WHEN)
+auditlog.register(models.Meeting, m2m_fields={"joint_with"}, exclude_fields=WHEN)
 # paper_text is the case paper's own text again (for search): not a change of its own.
-auditlog.register(models.Case, exclude_fields=["client_key", "paper_text"])
-auditlog.register(models.Treatment)
+auditlog.register(models.Case, exclude_fields=["client_key", "paper_text", "modified"])
+auditlog.register(models.Treatment, exclude_fields=WHEN)
 auditlog.register(models.Decision)
 auditlog.register(models.Attendance)
 auditlog.register(models.MinutesApproval)

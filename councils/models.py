@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import richtext
-from core.models import VersionedModel, Visibility
+from core.models import Modified, Timestamped, VersionedModel, Visibility
 from partnerships.models import CurrentQuerySet, Organisation, Partnership, Region
 
 # Paths under a partnership's council pages that a council cannot take as its slug.
@@ -33,7 +33,7 @@ def validate_council_slug(value: str) -> None:
         raise ValidationError(_("This address name is reserved."), code="reserved_slug")
 
 
-class Council(models.Model):
+class Council(Timestamped):
     names_are_own_text = True  # core.services.history_for marks them
 
     class Kind(models.TextChoices):
@@ -73,7 +73,7 @@ class Council(models.Model):
         return self.short_name or self.name
 
 
-class Appointment(models.Model):
+class Appointment(Timestamped):
     """A seat in a council for a period, on behalf of a party or a region."""
 
     class Role(models.TextChoices):
@@ -147,7 +147,7 @@ class Appointment(models.Model):
         return ""
 
 
-class Meeting(VersionedModel):
+class Meeting(Timestamped, VersionedModel):
     names_are_own_text = True  # core.services.history_for marks them
 
     class Status(models.TextChoices):
@@ -203,7 +203,7 @@ class CaseCounter(models.Model):
         return f"{self.partnership} {self.year}: {self.last}"
 
 
-class Case(VersionedModel):
+class Case(Modified, VersionedModel):
     """A case with its case paper (saksframlegg).
 
     The paper's three parts are rich text (:mod:`core.richtext`). HTML is
@@ -308,7 +308,7 @@ class Case(VersionedModel):
         return self.title
 
 
-class Treatment(models.Model):
+class Treatment(Timestamped):
     """One item on a meeting's agenda: a handling of a case, or a standing item."""
 
     class Kind(models.TextChoices):

@@ -7,10 +7,10 @@ from auditlog.registry import auditlog
 
 from partnerships import models
 
-auditlog.register(models.Partnership)
+auditlog.register(models.Partnership, exclude_fields=["created", "modified"])
 auditlog.register(models.HospitalArea)
-auditlog.register(models.Region)
-auditlog.register(models.Organisation)
+auditlog.register(models.Region, exclude_fields=["created", "modified"])
+auditlog.register(models.Organisation, exclude_fields=["created", "modified"])
 auditlog.register(models.Participation)
 auditlog.register(models.Population)
 auditlog.register(models.Contact)

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.models import Timestamped, VersionedModel
 from partnerships.validators import (
     validate_municipality_number,
     validate_organisation_number,
@@ -41,7 +41,7 @@ class CurrentQuerySet[M: models.Model](models.QuerySet[M]):
         )
 
 
-class Partnership(models.Model):
+class Partnership(Timestamped):
     slug = models.SlugField(
         _("short name"), max_length=40, unique=True, validators=[validate_partnership_slug]
     )
@@ -90,7 +90,7 @@ class HospitalArea(models.Model):
         return self.name
 
 
-class Region(models.Model):
+class Region(Timestamped):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="regions")
     hospital_area = models.ForeignKey(
         HospitalArea,
@@ -115,7 +115,7 @@ class Region(models.Model):
         return self.name
 
 
-class Organisation(models.Model):
+class Organisation(Timestamped):
     class Kind(models.TextChoices):
         KOMMUNE = "kommune", _("Municipality (kommune)")
         HELSEFORETAK = "helseforetak", _("Hospital trust (helseforetak)")

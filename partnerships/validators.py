@@ -24,6 +24,8 @@ RESERVED_SLUGS = frozenset(
         "personvern",
         # The national comparison across partnerships.
         "nasjonalt",
+        # The public record as open data (OParl).
+        "oparl",
     }
 )
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "indicators",
     "annual",
     "national",
+    "oparl",
     "search",
     "deviations",
     "crisis",

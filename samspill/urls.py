@@ -15,6 +15,7 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("kalender/", include("calendars.urls")),
     path("nasjonalt/", include("national.public_urls")),
+    path("oparl/v1.1/", include("oparl.urls")),
     # Partnership pages last: "/<slug>/" would otherwise shadow the paths above.
     path("", include("portal.urls")),
     path("<slug:partnership_slug>/intern/", include("partnerships.urls")),

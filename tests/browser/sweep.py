@@ -77,7 +77,10 @@ OVERFLOW_JS = """() => {
 TEXTS_JS = """() => {
   const texts = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const foreign = el => { const l = el.closest('[lang]'); return l && !(l.getAttribute('lang') || '').startsWith('nb'); };
+  const foreign = el => {
+    const l = el.closest('[lang]');
+    return l && !(l.getAttribute('lang') || '').startsWith('nb');
+  };
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const el = node.parentElement;

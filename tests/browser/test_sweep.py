@@ -44,7 +44,15 @@ PEOPLE: dict[str, list[str]] = {
 # Enough for every URL name a person's links reach, with room to spare.
 MAX_PAGES_PER_PERSON = 120
 
-SKIP_PREFIXES = ("/django-admin/", "/api/", "/i18n/", "/konto/logg-ut/", "/static/", "/media/")
+SKIP_PREFIXES = (
+    "/django-admin/",
+    "/api/",
+    "/oparl/",
+    "/i18n/",
+    "/konto/logg-ut/",
+    "/static/",
+    "/media/",
+)
 SKIP_SUFFIXES = (".pdf", ".csv", ".xlsx", ".ics", ".json", ".txt")
 SKIP_URL_NAMES = {
     "calendars:feed",
