@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
 
@@ -146,7 +147,11 @@ def body_list_of(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     found = _body(slug)
     if found is None or name not in records.LISTS:
         return _not_found()
-    return _page(request, found.builders()[name](), found.path(name))
+    # Labels (a seat's role, a standing item) in the partnership's language,
+    # whatever the client's.
+    with translation.override(found.partnership.content_language):
+        items = found.builders()[name]()
+    return _page(request, items, found.path(name))
 
 
 # The list each kind of object is found in, by the path's name for it.
@@ -170,7 +175,9 @@ def object_page(request: HttpRequest, slug: str, name: str, key: str) -> HttpRes
     if found is None or name not in OBJECT_LISTS:
         return _not_found()
     wanted = found.path(name, key)
-    for item in found.builders()[OBJECT_LISTS[name]]():
+    with translation.override(found.partnership.content_language):
+        items = found.builders()[OBJECT_LISTS[name]]()
+    for item in items:
         if item["id"] == wanted:
             return _json(item)
     return _not_found()

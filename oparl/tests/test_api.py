@@ -148,3 +148,12 @@ def test_oparl_permission_matrix(as_person: Any, people: Any, url: str, status: 
     got = statuses(as_person, "GET", url.format(asu=_asu().pk))
     assert got == dict.fromkeys(PEOPLE, status)
     assert statuses(as_person, "POST", "/oparl/v1.1/body/") == dict.fromkeys(PEOPLE, 405)
+
+
+def test_labels_are_in_the_partnerships_language_whatever_the_client_asks(people: Any) -> None:
+    client = Client()
+    english = client.get(f"{O}/membership/", HTTP_ACCEPT_LANGUAGE="en").json()["data"]
+    norwegian = client.get(f"{O}/membership/", HTTP_ACCEPT_LANGUAGE="nb").json()["data"]
+    assert english == norwegian
+    roles = {m["role"].split(",")[0] for m in english}
+    assert "Medlem" in roles and "Member" not in roles
