@@ -23,6 +23,11 @@ urlpatterns = [
         name="minutes_pdf",
     ),
     path(
+        "<slug:council_slug>/moter/<int:pk>/einnsyn.json",
+        public_views.einnsyn,
+        name="einnsyn",
+    ),
+    path(
         "<slug:council_slug>/moter/<int:pk>/protokoll/",
         public_views.minutes_page,
         name="minutes",

@@ -7,6 +7,8 @@ public title and legal basis, and internal cases not at all.
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -18,6 +20,7 @@ from core.models import Visibility
 from core.own import Own
 from councils import services
 from councils.documents import attachment_response, render_pdf
+from councils.einnsyn import moetemappe
 from councils.models import Appointment, Case, CaseAttachment, Council, Meeting, Treatment
 from partnerships.models import Partnership
 
@@ -282,3 +285,24 @@ def minutes_pdf(
     return render_pdf(
         request, "councils/pdf/minutes.html", context, filename=f"protokoll-{meeting.pk}.pdf"
     )
+
+
+def einnsyn(
+    request: HttpRequest, partnership_slug: str, council_slug: str, pk: int
+) -> HttpResponse:
+    """A meeting with published minutes as eInnsyn's Moetemappe (JSON), for
+    the host's archive to deliver (:mod:`councils.einnsyn`)."""
+    council = _get_council(request, council_slug)
+    meeting = (
+        council.meetings.filter(pk=pk, status=Meeting.Status.PUBLISHED)
+        .select_related("council", "council__partnership")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(moetemappe(meeting), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="einnsyn-moete-{meeting.pk}.json"'
+    return response

@@ -168,6 +168,9 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/protokoll/", ALL_404),
     # PDFs follow their pages.
     ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/protokoll.pdf", ALL_200),
+    # public_councils:einnsyn (published minutes only)
+    ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/einnsyn.json", ALL_200),
+    ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/einnsyn.json", ALL_404),
     ("GET", "/hnt/helsefellesskap/rad/{held_council}/moter/{held}/protokoll.pdf", ALL_404),
     ("GET", "/hnt/helsefellesskap/rad/psu/moter/{published}/saksliste.pdf", ALL_200),
     ("GET", "/hnt/intern/rad/moter/{open_meeting}/saksliste.pdf", _internal(200)),
