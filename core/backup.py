@@ -112,6 +112,9 @@ def make_backup(target: Path, alias: str = "default") -> dict[str, Any]:
         "database": kind,
         "tables": table_counts(alias),
         "files": {p.name: _sha256(p) for p in (database, media)},
+        # With object storage the uploaded files are in the bucket, not in
+        # media.tar.gz: the bucket's own versioning keeps them.
+        "media_storage": settings.SAMSPILL_STORAGE,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     for path in target.iterdir():

@@ -58,3 +58,34 @@ class Timestamped(Modified):
 
     class Meta:
         abstract = True
+
+
+class JobRun(models.Model):
+    """One scheduled job in one period (a day, an hour, a week), claimed by
+    the first server to start it (``core.jobs``)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=60)
+    period = models.CharField(_("period"), max_length=20)
+    host = models.CharField(_("server"), max_length=200)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING
+    )
+    output = models.TextField(_("output"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="uniq_job_run_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}: {self.outcome}"

@@ -9,6 +9,7 @@ makes a real secret key mandatory. The README lists every variable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -196,7 +197,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT = Path(env_str("SAMSPILL_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -207,6 +208,28 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("SAMSPILL_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files in S3-compatible object storage (django-storages), for
+# several app servers; the default stays the local folder above.
+SAMSPILL_STORAGE = env_str("SAMSPILL_STORAGE", "local")
+if SAMSPILL_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("SAMSPILL_S3_BUCKET", ""),
+            "endpoint_url": env_str("SAMSPILL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("SAMSPILL_S3_REGION", "") or None,
+            "access_key": env_str("SAMSPILL_S3_ACCESS_KEY", ""),
+            "secret_key": env_str("SAMSPILL_S3_SECRET_KEY", ""),
+            "location": env_str("SAMSPILL_S3_PREFIX", ""),
+            # Files are read only through views that check access: private
+            # objects, never a public URL, never overwritten.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif SAMSPILL_STORAGE != "local":
+    raise ImproperlyConfigured("SAMSPILL_STORAGE must be 'local' or 's3'.")
 # Uploaded case attachments are served only through views that check access;
 # there is deliberately no MEDIA_URL.
 SAMSPILL_ATTACHMENT_MAX_MB = env_int("SAMSPILL_ATTACHMENT_MAX_MB", 20, minimum=1)
@@ -221,6 +244,13 @@ SAMSPILL_STATISTICS_APIS = {
 # SSB allows 30 requests a minute from one address; FHI states no limit, and
 # is asked as gently.
 SAMSPILL_STATISTICS_REQUESTS_PER_MINUTE = 30
+# The partnerships whose statistics ``manage.py run_jobs`` refreshes once a
+# week (short names, comma-separated; empty: none, as on a machine without
+# a network).
+SAMSPILL_STATISTICS_REFRESH = env_list("SAMSPILL_STATISTICS_REFRESH", [])
+# Added to the host name a job run records, to tell apart two app servers
+# on one host (containers usually have their own host names).
+SAMSPILL_JOB_HOST_TAG = env_str("SAMSPILL_JOB_HOST_TAG", "")
 
 # E-mail (Django 6.1 MAILERS): the console back end unless an SMTP host is set.
 EMAIL_SMTP_HOST = env_str("SAMSPILL_EMAIL_HOST")

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver
 
 from accounts.models import User
 from conftest import log_in, totp_device
+from core.models import JobRun
 from partnerships.models import Partnership
 from tests.matrix import PEOPLE
 
@@ -37,6 +38,7 @@ NOT_200 = {
     "view_on_site": 404,  # a partnership has no page of its own to show
     "auditlog_logentry_add": 403,  # the audit trail is read-only
     "auditlog_logentry_delete": 403,
+    "core_jobrun_add": 403,  # the scheduled jobs' runs are read-only too
 }
 
 
@@ -76,6 +78,7 @@ def test_admin_permission_matrix(
     as_person: Any, people: Any, name: str, route: str, model_admin: Any
 ) -> None:
     Group.objects.get_or_create(name="Driftsgruppe")
+    JobRun.objects.get_or_create(job="followup-reminders", period="2026-12-01", host="app-1")
     administrator = User.objects.create_user(
         email="drift@samspill.example",
         password="x",
