@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import safe_cell
 from indicators.figures import HIDDEN, NOT_COMPUTABLE, Figure, IndicatorTable, rounded
 from indicators.models import ValueStatus
 from partnerships.models import Partnership
@@ -65,8 +66,9 @@ def csv_rows(table: IndicatorTable) -> Iterator[list[Any]]:
         for year, figure in zip(table.years, row.figures, strict=True):
             yield [
                 indicator.code,
-                row.label,
-                row.code,
+                # Area names come from the imported files.
+                safe_cell(row.label),
+                safe_cell(row.code),
                 year,
                 _number(figure.value, indicator.decimals),
                 _number(figure.numerator, 0),

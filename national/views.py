@@ -9,8 +9,6 @@ a chart with its table per figure, each file and a CSV of the year.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.pages import person, posted
+from core.spreadsheets import csv_lines, safe_cell
 from national import exchange, services
 from national.forms import ImportForm, PublishForm, SharingForm
 from national.models import Snapshot
@@ -301,30 +300,30 @@ def public_file(request: HttpRequest, year: int, identifier: str) -> HttpRespons
 
 
 def public_csv(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's comparison as CSV; the texts from other installations'
+    files made safe against formula injection."""
     if year not in services.public_years():
         raise Http404
     comparison = services.comparison(year)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
+    rows: list[list[Any]] = [
         ["partnership_id", "partnership", "kind", "code", "name", "unit", "value", "status"]
-    )
+    ]
     for kind, lines in (("activity", comparison.activity), ("indicator", comparison.indicators)):
         for line in lines:
             for snapshot, cell in zip(comparison.snapshots, line.cells, strict=True):
                 value = "" if cell.value is None else str(cell.value).replace(".", ",")
-                writer.writerow(
+                rows.append(
                     [
-                        snapshot.identifier,
-                        snapshot.name,
+                        safe_cell(snapshot.identifier),
+                        safe_cell(snapshot.name),
                         kind,
-                        line.key,
-                        line.label,
-                        line.unit,
+                        safe_cell(line.key),
+                        safe_cell(line.label),
+                        safe_cell(line.unit),
                         value,
-                        cell.status,
+                        safe_cell(cell.status),
                     ]
                 )
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("".join(csv_lines(rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nasjonal-sammenligning-{year}.csv"'
     return response

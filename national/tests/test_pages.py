@@ -225,3 +225,20 @@ def test_the_secretariat_cannot_withdraw_another_partnerships_year(
     assert stolav is not None
     assert as_person("sara").post(f"{M}/{stolav.pk}/trekk-tilbake/").status_code == 404
     assert Snapshot.objects.filter(pk=stolav.pk).exists()
+
+
+def test_the_csv_makes_other_installations_texts_safe_for_spreadsheets(
+    as_person: Any, people: Any
+) -> None:
+    document = _document("formelen", '=HYPERLINK("http://x.example")', 2025)
+    services.import_file(
+        Partnership.objects.get(slug="hnt"),
+        file_name="f.json",
+        data=exchange.dumps(document),
+        by=people.sara,
+        replace=False,
+    )
+    text = as_person(None).get("/nasjonalt/2025/csv/").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    names = {row[1] for row in rows if row[0] == "formelen"}
+    assert names == {'\'=HYPERLINK("http://x.example")'}
