@@ -9,7 +9,16 @@ from django.urls import reverse
 from accounts.services import confirmed_totp_device, is_verified, requires_two_factor
 
 # Paths a person who still has to set up or use two-factor may reach.
-_OPEN_PREFIXES = ("/static/", "/healthz", "/i18n/", "/konto/tofaktor/", "/konto/logg-ut/")
+# Single sign-on too: a provider's log-in at the required level is a second factor.
+_OPEN_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/konto/tofaktor/",
+    "/konto/logg-ut/",
+    "/konto/logget-ut/",
+    "/konto/sso/",
+)
 
 
 class RequireTwoFactorMiddleware:

@@ -159,6 +159,52 @@ class RecoveryCode(models.Model):
         return f"recovery code {self.pk}"
 
 
+class ExternalIdentity(Device):
+    """A verified identity at a single sign-on provider (OpenID Connect),
+    linked to a person: the issuer and the subject the provider gives, and
+    nothing else the provider sends (ID-porten's and HelseID's ``pid``, the
+    fødselsnummer, is never kept; see accounts.sso).
+
+    It is linked only through an invitation or by an administrator
+    (``linked_how``, ``linked_by``), never by an e-mail address. As a
+    django-otp device it marks a session as verified with a second factor
+    when the sign-in met the provider's required level of assurance; it
+    never accepts a code.
+    """
+
+    class LinkedHow(models.TextChoices):
+        INVITATION = "invitation", _("through an invitation")
+        ADMINISTRATOR = "administrator", _("by an administrator")
+
+    provider = models.CharField(_("provider"), max_length=40)
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    linked_how = models.CharField(_("linked"), max_length=20, choices=LinkedHow.choices)
+    linked_by = models.ForeignKey(
+        User,
+        verbose_name=_("linked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("linked at"), default=timezone.now)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    # Machine values the provider chose, not text a person wrote.
+    identity_guard_exempt = ("issuer", "subject")
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="uniq_external_identity")
+        ]
+
+    def verify_token(self, token: str) -> bool:
+        return False
+
+
 class UserSession(models.Model):
     """A log-in of a person, so that they can see where they are logged in and
     end every session. The session itself lives in Django's session store;
@@ -170,8 +216,12 @@ class UserSession(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     second_factor = models.BooleanField(default=False)
+    # How the person logged in: "" for the password, else the sign-on
+    # provider's key, with the level of assurance (acr) it reported.
+    provider = models.CharField(max_length=40, blank=True)
+    assurance = models.CharField(max_length=100, blank=True)
 
-    identity_guard_exempt = ("session_key", "user_agent")
+    identity_guard_exempt = ("session_key", "user_agent", "assurance")
 
     class Meta:
         ordering = ["-created"]

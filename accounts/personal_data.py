@@ -1,7 +1,8 @@
 """The account, its second factors, sessions and failed log-ins, for the
-person's download (see :mod:`core.personal_data`). Four queries: the
+person's download (see :mod:`core.personal_data`). Five queries: the
 authenticator apps, the recovery codes (counted in the database), the
-sessions and the failed log-ins (the account row itself is the person)."""
+sessions, the linked sign-on log-ins and the failed log-ins (the account row
+itself is the person)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import LoginFailure, RecoveryCodeDevice, UserSession
+from accounts.models import ExternalIdentity, LoginFailure, RecoveryCodeDevice, UserSession
 from core.personal_data import Section, source, when
 
 
@@ -71,10 +72,34 @@ def account(user: Any) -> Iterator[Section]:
                 "ip_address": login.ip_address,
                 "browser": login.user_agent,
                 "second_factor": login.second_factor,
+                "sign_on_provider": login.provider,
+                "assurance_level": login.assurance,
             }
             for login in UserSession.objects.filter(user=user).order_by("created", "pk")
         ],
         _("Records of sessions that have ended are deleted every day."),
+    )
+    yield Section(
+        "accounts.linked_logins",
+        _("Log-ins at identity providers linked to your account"),
+        [
+            {
+                "provider": identity.name or identity.provider,
+                "issuer": identity.issuer,
+                "subject": identity.subject,
+                "linked": when(identity.created),
+                "linked_how": identity.linked_how,
+                "linked_by": str(identity.linked_by) if identity.linked_by else None,
+                "last_used": when(identity.last_used),
+            }
+            for identity in ExternalIdentity.objects.filter(user=user)
+            .select_related("linked_by")
+            .order_by("created", "pk")
+        ],
+        _(
+            "Only the provider's identifier for you (subject) is kept. Your national identity "
+            "number, which ID-porten and HelseID send, is never stored."
+        ),
     )
     yield Section(
         "accounts.failed_logins",

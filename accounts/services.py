@@ -24,6 +24,9 @@ from accounts.models import RecoveryCode, RecoveryCodeDevice, User, UserSession
 
 PENDING_KEY = "samspill_pending_login"
 PENDING_SECONDS = 300
+# How the session's person logged in: {"provider": key, "acr": level} after a
+# single sign-on, absent after the password (accounts.sso).
+SIGN_IN_KEY = "samspill_sign_in"
 
 
 def requires_two_factor(user: Any) -> bool:
@@ -63,9 +66,16 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def start_pending_login(request: HttpRequest, user: User) -> None:
-    """Remember who passed the first factor, for a few minutes only."""
-    request.session[PENDING_KEY] = {"user_id": user.pk, "at": int(time.time())}
+def start_pending_login(
+    request: HttpRequest, user: User, sign_in: dict[str, str] | None = None
+) -> None:
+    """Remember who passed the first factor, for a few minutes only, and how
+    (``sign_in``: the sign-on provider and its level, for the session)."""
+    request.session[PENDING_KEY] = {
+        "user_id": user.pk,
+        "at": int(time.time()),
+        "sign_in": sign_in or {},
+    }
 
 
 def pending_user(request: HttpRequest) -> User | None:
@@ -75,17 +85,31 @@ def pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=data["user_id"], is_active=True).first()
 
 
-def complete_login(request: HttpRequest, user: User, device: Device | None = None) -> None:
-    """The one place a person becomes logged in, whatever the way in.
+def complete_login(
+    request: HttpRequest,
+    user: User,
+    device: Device | None = None,
+    sign_in: dict[str, str] | None = None,
+) -> None:
+    """The one place a person becomes logged in, whatever the way in: the
+    password, a second factor after it, or single sign-on (``sign_in``: the
+    provider's key and the level of assurance it reported; taken from the
+    pending log-in when the second factor completes a sign-on).
 
     ``auth.login`` rotates the session key, so a session id seen before the
     login is worthless after it. The session is recorded so that the person
     can see it and end it (:func:`active_sessions`).
     """
-    request.session.pop(PENDING_KEY, None)
+    pending = request.session.pop(PENDING_KEY, None) or {}
+    if sign_in is None and pending.get("user_id") == user.pk:
+        sign_in = pending.get("sign_in") or None
     auth.login(request, user, backend="accounts.backends.EmailBackend")
     if device is not None:
         otp_login(request, device)
+    if sign_in:
+        request.session[SIGN_IN_KEY] = {"provider": sign_in["provider"], "acr": sign_in["acr"]}
+    else:
+        request.session.pop(SIGN_IN_KEY, None)
     request.session.save()
     forget_ended_sessions(user)
     UserSession.objects.update_or_create(
@@ -95,6 +119,8 @@ def complete_login(request: HttpRequest, user: User, device: Device | None = Non
             "ip_address": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
             "second_factor": device is not None,
+            "provider": (sign_in or {}).get("provider", ""),
+            "assurance": (sign_in or {}).get("acr", "")[:100],
             "created": timezone.now(),
         },
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import sso_views, views
 from partnerships import views as partnership_views
 
 app_name = "accounts"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("logg-inn/", views.login_view, name="login"),
     path("logg-ut/", views.logout_view, name="logout"),
+    path("logget-ut/", sso_views.logged_out, name="logged_out"),
+    path("sso/<slug:key>/", sso_views.sso_start, name="sso_start"),
+    path("sso/<slug:key>/svar/", sso_views.sso_callback, name="sso_callback"),
     path("tofaktor/kode/", views.two_factor_verify, name="two_factor_verify"),
     path("tofaktor/oppsett/", views.two_factor_setup, name="two_factor_setup"),
     path("tofaktor/gjenoppretting/", views.recovery_login, name="recovery_login"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import segno
 from auditlog.context import set_actor
@@ -33,10 +34,11 @@ from django.views.decorators.http import require_POST
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import throttle
+from accounts import sso, throttle
 from accounts.forms import LoginForm, RecoveryCodeForm, TokenForm
-from accounts.models import LoginFailure, User
+from accounts.models import ExternalIdentity, LoginFailure, User
 from accounts.services import (
+    SIGN_IN_KEY,
     active_sessions,
     client_ip,
     complete_login,
@@ -121,7 +123,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     return _with_next("accounts:two_factor_setup", request)
                 complete_login(request, user)
                 return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _next_url(request), "providers": sso_links(request)},
+    )
+
+
+def sso_links(request: HttpRequest, **params: str) -> list[tuple[str, str]]:
+    """Each sign-on provider's name and the link that starts a log-in there,
+    carrying the page's ``next`` (and an invitation's token)."""
+    query = urlencode({"next": _next_url(request), **params})
+    return [
+        (p.name, reverse("accounts:sso_start", args=[p.key]) + "?" + query) for p in sso.providers()
+    ]
 
 
 def _second_factor_step(
@@ -312,10 +327,14 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
             % {"count": ended},
         )
         return redirect("accounts:sessions")
+    names = {p.key: p.name for p in sso.providers()}
+    sessions = list(active_sessions(user))
+    for row in sessions:
+        row.provider_name = names.get(row.provider, row.provider)  # type: ignore[attr-defined]
     return render(
         request,
         "accounts/sessions.html",
-        {"sessions": active_sessions(user), "current": request.session.session_key},
+        {"sessions": sessions, "current": request.session.session_key},
     )
 
 
@@ -351,7 +370,12 @@ class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    """End the Samspill session; after a single sign-on, the next page offers
+    the provider's own log-out where it has one."""
+    provider_key = (request.session.get(SIGN_IN_KEY) or {}).get("provider", "")
     logout(request)
+    if provider_key and sso.logout_url(request, provider_key):
+        return redirect(reverse("accounts:logged_out") + "?" + urlencode({"fra": provider_key}))
     messages.info(request, _("You are logged out."))
     return redirect("portal:index")
 
@@ -403,6 +427,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "has_two_factor": confirmed_totp_device(user) is not None,
             "unused_recovery_codes": unused_recovery_codes(user),
             "session_count": active_sessions(user).count(),
+            "identities": ExternalIdentity.objects.filter(user=user).order_by("created"),
         },
     )
 

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import AcceptInvitationForm
 from accounts.models import User
 from accounts.services import complete_login, requires_two_factor, start_pending_login
+from accounts.views import sso_links
 from core.forms import invalid_filter_response, rebind_after_conflict
 from core.services import EditConflict, error_text, history_for
 from partnerships import exports, register, services, workqueue
@@ -465,7 +466,13 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("staff:home", invitation.partnership.slug)
         return render(
-            request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": None}
+            request,
+            "partnerships/invitation_accept.html",
+            {
+                "invitation": invitation,
+                "form": None,
+                "providers": sso_links(request, invitasjon=token),
+            },
         )
     form = AcceptInvitationForm(
         request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
@@ -491,5 +498,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("staff:home", invitation.partnership.slug)
     return render(
-        request, "partnerships/invitation_accept.html", {"invitation": invitation, "form": form}
+        request,
+        "partnerships/invitation_accept.html",
+        {"invitation": invitation, "form": form, "providers": sso_links(request, invitasjon=token)},
     )

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from samspill.env import env_bool, env_int, env_list, env_str
+from samspill.env import env_bool, env_int, env_list, env_oidc_providers, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,6 +150,8 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:start"
 LOGOUT_REDIRECT_URL = "portal:index"
+# Single sign-on over OpenID Connect (accounts.sso); none unless configured.
+SAMSPILL_OIDC_PROVIDERS = env_oidc_providers(PRODUCTION)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver
 
-from accounts.models import User
+from accounts.models import ExternalIdentity, User
 from conftest import log_in, totp_device
 from core.models import JobRun
 from partnerships.models import Partnership
@@ -79,6 +79,12 @@ def test_admin_permission_matrix(
 ) -> None:
     Group.objects.get_or_create(name="Driftsgruppe")
     JobRun.objects.get_or_create(job="followup-reminders", period="2026-12-01", host="app-1")
+    ExternalIdentity.objects.get_or_create(
+        user=people.lena,
+        issuer="https://idporten.example",
+        subject="pairwise-subject",
+        defaults={"provider": "idporten", "linked_how": "administrator", "confirmed": True},
+    )
     administrator = User.objects.create_user(
         email="drift@samspill.example",
         password="x",

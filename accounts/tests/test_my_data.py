@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import ExternalIdentity
 from conftest import totp_device
 from councils.models import Appointment
 from deviations.models import Deviation, DeviationMessage
@@ -131,6 +132,14 @@ def _grow(people: Any) -> None:
         LogEntry.objects.log_create(
             deviation, action=LogEntry.Action.UPDATE, changes={"status": ["a", "b"]}, actor=lena
         )
+        ExternalIdentity.objects.create(
+            user=lena,
+            provider="idporten",
+            issuer=f"https://issuer-{i}.example",
+            subject=f"pairwise-{i}",
+            linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
+            linked_by=people.sara,
+        )
     Deviation.objects.filter(pk__in=Deviation.objects.values("pk")[:5]).update(
         reported_by=lena, assigned_to=lena
     )
@@ -138,14 +147,14 @@ def _grow(people: Any) -> None:
 
 # The download (and the page) as Lena: the session, the user, whether her
 # roles need two-factor (RequireTwoFactorMiddleware); then the sources —
-# accounts 4 (authenticator apps, recovery codes counted, sessions, failed
-# log-ins), partnerships 3 (memberships, partnership roles, invitations),
+# accounts 5 (authenticator apps, recovery codes counted, sessions, linked
+# sign-on log-ins, failed log-ins), partnerships 3 (memberships, partnership roles, invitations),
 # councils 5 (seats, attendance, votes, cases, attachments), followups 2,
 # representation 3, notifications 2, calendars 1, deviations 4 (reported,
 # handled, messages, API keys), crisis 5 (reports, log, requests, unlocks,
 # levels), the audit trail 1 — and the session saved (SESSION_SAVE_EVERY_REQUEST:
 # a savepoint, the update, its release).
-DOWNLOAD_QUERIES = 36
+DOWNLOAD_QUERIES = 37
 
 
 @pytest.mark.parametrize("url", [DOWNLOAD, PAGE])

@@ -30,6 +30,12 @@ CASES: list[tuple[str, str, dict[str, int]]] = [
     # An empty form comes back with its errors.
     ("POST", "/konto/logg-inn/", EVERYONE_200),
     ("POST", "/konto/logg-ut/", ALL_302),
+    # After logging out; a person still logged in is sent on.
+    ("GET", "/konto/logget-ut/", {**dict.fromkeys(PEOPLE, 302), "anon": 200}),
+    # Single sign-on: no provider is configured here, so none is found
+    # (accounts/tests/test_single_sign_on.py tests them configured).
+    ("GET", "/konto/sso/idporten/", dict.fromkeys(PEOPLE, 404)),
+    ("GET", "/konto/sso/idporten/svar/", dict.fromkeys(PEOPLE, 404)),
     ("GET", "/konto/tofaktor/kode/", ALL_302),
     ("POST", "/konto/tofaktor/kode/", ALL_302),
     ("GET", "/konto/tofaktor/oppsett/", LOGGED_IN_200),

@@ -66,12 +66,13 @@ class Visitor:
     def _on_console(self, message: Any) -> None:
         if message.type != "error":
             return
-        # A form sent back with its errors answers 400 on purpose: the page
-        # itself, not a resource it failed to load. Anything else counts.
+        # A form sent back with its errors answers 400 on purpose, and a
+        # refused log-in 403: the page itself, not a resource it failed to
+        # load. Anything else counts.
         location = (message.location or {}).get("url", "")
         if (
             message.text.startswith("Failed to load resource")
-            and " 400 " in message.text
+            and (" 400 " in message.text or " 403 " in message.text)
             and (location.split("?")[0] == self.page.url.split("?")[0])
         ):
             return
