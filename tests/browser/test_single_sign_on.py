@@ -167,6 +167,14 @@ def test_an_invited_person_signs_in_and_out_and_the_pid_is_kept_nowhere(
     logged = "\n".join(r.getMessage() + repr(r.args) for r in caplog.records)
     assert PID not in logged
 
+    # Her pages say how she logged in and which log-in is linked.
+    v.go("/konto/okter/")
+    assert "Test-ID (idporten-loa-substantial)" in v.page.locator("table").inner_text()
+    v.check_accessibility()
+    v.go("/konto/")
+    assert "Test-ID, koblet" in v.page.locator("main").inner_text()
+    v.check_accessibility()
+
     # Log out: Samspill's session ends, and the provider's log-out is offered.
     v.page.get_by_role("button", name="Logg ut").first.click()
     v.page.wait_for_load_state()
