@@ -29,7 +29,6 @@ from samspill.env import env_oidc_providers
 
 ISSUER = "https://idp.example"
 CLIENT = "samspill"
-FNR = "01019012344"  # not valid; the guard's own tests use real ones
 
 SIGNING = RSAKey.generate_key(2048, parameters={"kid": "k1", "use": "sig", "alg": "RS256"})
 OTHER = RSAKey.generate_key(2048, parameters={"kid": "k1"})
@@ -265,16 +264,20 @@ def test_a_discovery_document_for_another_issuer_is_not_used(db: Any, network: F
 # --- the answer ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def linked(people: Any) -> ExternalIdentity:
+def _link(user: User, subject: str, issuer: str = ISSUER) -> ExternalIdentity:
     return ExternalIdentity.objects.create(
-        user=people.lena,
+        user=user,
         name="ID-porten",
         provider="idp",
-        issuer=ISSUER,
-        subject="pairwise-abc",
+        issuer=issuer,
+        subject=subject,
         linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
     )
+
+
+@pytest.fixture
+def linked(people: Any) -> ExternalIdentity:
+    return _link(people.lena, "pairwise-abc")
 
 
 def test_a_linked_person_is_logged_in_with_the_level_recorded(
@@ -402,13 +405,7 @@ def test_entra_many_tenants_one_provider(settings: Any, network: FakeNetwork, pe
         name="Entra ID", allowed_issuers=[tenant], two_factor_acr=[]
     )
     network.metadata.update(issuer=template, authorization_response_iss_parameter_supported=False)
-    ExternalIdentity.objects.create(
-        user=people.lena,
-        provider="idp",
-        issuer=tenant,
-        subject="entra-oid",
-        linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
-    )
+    _link(people.lena, "entra-oid", issuer=tenant)
     client = Client()
     query = _start(client, network)
     network.token = lambda nonce: _id_token(nonce, iss=tenant, sub="entra-oid", acr=None)
@@ -446,10 +443,11 @@ def test_nobody_is_linked_by_an_e_mail_or_given_a_role_by_signing_in(
     }
 
 
-def _invite(people: Any, email: str) -> tuple[str, Organisation]:
+def _invite(people: Any, email: str, organisation_name: str = "Steinkjer kommune") -> str:
+    """Invite ``email`` to the organisation; the token from the e-mail's link."""
     from django.core import mail
 
-    organisation = Organisation.objects.get(name="Steinkjer kommune")
+    organisation = Organisation.objects.get(name=organisation_name)
     mail.outbox.clear()
     partnership_services.invite(
         partnership=organisation.participations.get().partnership,
@@ -459,14 +457,14 @@ def _invite(people: Any, email: str) -> tuple[str, Organisation]:
         role="member",
         invited_by=people.sara,
     )
-    token = str(mail.outbox[-1].body).split("/konto/invitasjon/")[1].split("/")[0]
-    return token, organisation
+    return str(mail.outbox[-1].body).split("/konto/invitasjon/")[1].split("/")[0]
 
 
 def test_an_invitation_links_a_new_person_without_a_password(
     network: FakeNetwork, people: Any
 ) -> None:
-    token, organisation = _invite(people, "ny@kommune.example")
+    token = _invite(people, "ny@kommune.example")
+    organisation = Organisation.objects.get(name="Steinkjer kommune")
     client = Client()
     page = client.get(f"/konto/invitasjon/{token}/")
     assert f"/konto/sso/idp/?next=%2Fkonto%2Fstart%2F&amp;invitasjon={token}" in (
@@ -495,7 +493,7 @@ def test_an_invitation_for_an_existing_account_needs_its_owner_logged_in(
     lena = people.lena
     organisation = Organisation.objects.get(name="Helse Nord-Trøndelag HF")
     Membership.objects.filter(user=lena, organisation=organisation).delete()
-    token, _organisation = _invite_to(people, organisation, lena.email)
+    token = _invite(people, lena.email, organisation.name)
     stranger = Client()
     query = _start(stranger, network, f"/konto/sso/idp/?invitasjon={token}")
     network.token = lambda nonce: _id_token(nonce, sub="someone")
@@ -510,22 +508,6 @@ def test_an_invitation_for_an_existing_account_needs_its_owner_logged_in(
     assert _answer(owner, query).status_code == 302
     assert ExternalIdentity.objects.get(subject="lena-at-idp").user == lena
     assert Membership.objects.current().filter(user=lena, organisation=organisation).exists()
-
-
-def _invite_to(people: Any, organisation: Organisation, email: str) -> tuple[str, Organisation]:
-    from django.core import mail
-
-    mail.outbox.clear()
-    partnership_services.invite(
-        partnership=organisation.participations.get().partnership,
-        organisation=organisation,
-        email=email,
-        full_name="",
-        role="member",
-        invited_by=people.sara,
-    )
-    token = str(mail.outbox[-1].body).split("/konto/invitasjon/")[1].split("/")[0]
-    return token, organisation
 
 
 def test_a_closed_account_is_not_logged_in(network: FakeNetwork, linked: ExternalIdentity) -> None:
@@ -543,13 +525,7 @@ def test_a_closed_account_is_not_logged_in(network: FakeNetwork, linked: Externa
 def test_the_secretariat_needs_the_high_level_or_the_app(network: FakeNetwork, people: Any) -> None:
     sara = people.sara
     totp_device(sara)
-    ExternalIdentity.objects.create(
-        user=sara,
-        provider="idp",
-        issuer=ISSUER,
-        subject="sara-at-idp",
-        linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
-    )
+    _link(sara, "sara-at-idp")
     low = Client()
     query = _start(low, network)
     network.token = lambda nonce: _id_token(nonce, sub="sara-at-idp")

@@ -188,9 +188,7 @@ def test_an_invited_person_signs_in_and_out_and_the_pid_is_kept_nowhere(
 
     # The next time, from the log-in page: the provider asks again (its
     # session ended too) and the linked person is logged in.
-    v.go("/konto/logg-inn/")
-    v.check_accessibility()
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     _provider_login(v, provider, PID)
     assert _logged_in_user(v) == kari.pk
     assert PID not in _everything_stored()
@@ -211,6 +209,36 @@ def _failure(v: Any, provider_name: str, message: str) -> None:
     v.check_accessibility()
 
 
+def _redirect(route: Any, location: str, change: Any) -> None:
+    """Answer the intercepted request with a redirect to ``location``, its
+    query rewritten by ``change``."""
+    parts = urlsplit(location)
+    query = parse_qs(parts.query)
+    change(query)
+    route.fulfill(
+        status=302,
+        headers={"location": urlunsplit(parts._replace(query=urlencode(query, doseq=True)))},
+    )
+
+
+def _start_from_log_in_page(v: Any, provider_name: str = "Test-ID") -> None:
+    v.go("/konto/logg-inn/")
+    v.page.get_by_role("link", name=provider_name).click()
+
+
+def _link(user: Any, issuer: str, subject: str) -> ExternalIdentity:
+    """As an administrator links a log-in (the admin's own test is in accounts)."""
+    return ExternalIdentity.objects.create(
+        user=user,
+        name="Test-ID",
+        confirmed=True,
+        provider="testid",
+        issuer=issuer,
+        subject=subject,
+        linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
+    )
+
+
 def _rewrite_callback(v: Any, provider: TestProvider, change: Any, before: Any = None) -> None:
     """When the provider's log-in form is sent, follow its redirects up to
     the answer to Samspill, let ``change`` rewrite that answer's query, then
@@ -222,15 +250,9 @@ def _rewrite_callback(v: Any, provider: TestProvider, change: Any, before: Any =
         while not location.startswith(v.base_url):
             hop = v.page.request.get(urljoin(provider.issuer + "/", location), max_redirects=0)
             location = hop.headers["location"]
-        parts = urlsplit(location)
-        query = parse_qs(parts.query)
-        change(query)
         if before is not None:
             before()
-        route.fulfill(
-            status=302,
-            headers={"location": urlunsplit(parts._replace(query=urlencode(query, doseq=True)))},
-        )
+        _redirect(route, location, change)
 
     v.page.route(provider.issuer + "/interaction/*/login", handle)
 
@@ -239,8 +261,7 @@ def test_an_answer_with_another_state_logs_nobody_in(
     visit: Any, provider: TestProvider, transactional_db: Any
 ) -> None:
     v = visit()
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     _rewrite_callback(v, provider, lambda q: q.update(state=["a-state-samspill-never-made"]))
     _provider_login(v, provider, PID)
     _failure(v, "Test-ID", "hører ikke til en innlogging som ble startet her")
@@ -253,18 +274,11 @@ def test_an_id_token_with_another_nonce_logs_nobody_in(
     v = visit()
 
     def wrong_nonce(route: Any) -> None:
-        response = route.fetch(max_redirects=0)
-        parts = urlsplit(response.headers["location"])
-        query = parse_qs(parts.query)
-        query["nonce"] = ["a-nonce-samspill-never-made"]
-        route.fulfill(
-            status=302,
-            headers={"location": urlunsplit(parts._replace(query=urlencode(query, doseq=True)))},
-        )
+        location = route.fetch(max_redirects=0).headers["location"]
+        _redirect(route, location, lambda q: q.update(nonce=["a-nonce-samspill-never-made"]))
 
     v.page.route("**/konto/sso/testid/?*", wrong_nonce)
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     _provider_login(v, provider, PID)
     _failure(v, "Test-ID", "Svaret fra Test-ID kunne ikke bekreftes")
 
@@ -273,8 +287,7 @@ def test_an_expired_id_token_logs_nobody_in(
     visit: Any, provider: TestProvider, transactional_db: Any
 ) -> None:
     v = visit()
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     # Samspill's clock runs past the token's lifetime and the allowed skew
     # just before the answer arrives (the provider's clock is not moved).
     later = timezone.now() + timedelta(seconds=ID_TOKEN_TTL + sso.LEEWAY_SECONDS + 60)
@@ -293,15 +306,7 @@ def test_a_tampered_id_token_logs_nobody_in(
     """The token's payload is changed on its way (another subject: someone
     else's account); its signature no longer matches."""
     sara = invited["sara"]
-    ExternalIdentity.objects.create(
-        user=sara,
-        name="Test-ID",
-        confirmed=True,
-        provider="testid",
-        issuer=provider.issuer,
-        subject="the-secretariat",
-        linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
-    )
+    _link(sara, provider.issuer, "the-secretariat")
     real_fetch = sso.fetch_token
 
     def tamper(*args: Any, **kwargs: Any) -> Any:
@@ -315,8 +320,7 @@ def test_a_tampered_id_token_logs_nobody_in(
 
     monkeypatch.setattr(sso, "fetch_token", tamper)
     v = visit()
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     _provider_login(v, provider, PID)
     _failure(v, "Test-ID", "Svaret fra Test-ID kunne ikke bekreftes")
 
@@ -328,8 +332,7 @@ def test_an_issuer_not_on_the_allow_list_logs_nobody_in(
         allowed_issuers=["https://login.example/another-tenant/v2.0"]
     )
     v = visit()
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     _provider_login(v, provider_process, PID)
     _failure(v, "Test-ID", "kommer fra en virksomhet som ikke kan logge inn i Samspill her")
 
@@ -361,8 +364,7 @@ def test_cancelling_at_the_provider_logs_nobody_in(
     visit: Any, provider: TestProvider, transactional_db: Any
 ) -> None:
     v = visit()
-    v.go("/konto/logg-inn/")
-    v.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(v)
     v.page.wait_for_url(provider.issuer + "/interaction/**")
     v.page.get_by_role("button", name="Avbryt").click()
     v.page.wait_for_url(v.base_url + "/**")
@@ -376,18 +378,9 @@ def test_the_provider_level_is_the_secretariat_second_factor_or_else_the_app(
     enough; at the substantial level the authenticator app is still asked."""
     sara = browser_people["sara"]
     device = totp_device(sara)
-    ExternalIdentity.objects.create(
-        user=sara,
-        name="Test-ID",
-        confirmed=True,
-        provider="testid",
-        issuer=provider.issuer,
-        subject=_subject(provider, PID),
-        linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
-    )
+    _link(sara, provider.issuer, _subject(provider, PID))
     high = visit()
-    high.go("/konto/logg-inn/")
-    high.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(high)
     _provider_login(high, provider, PID, acr="idporten-loa-high")
     assert "/hnt/intern/" in high.page.url, high.page.url
     assert _logged_in_user(high) == sara.pk
@@ -399,8 +392,7 @@ def test_the_provider_level_is_the_secretariat_second_factor_or_else_the_app(
     )
 
     substantial = visit()
-    substantial.go("/konto/logg-inn/")
-    substantial.page.get_by_role("link", name="Test-ID").click()
+    _start_from_log_in_page(substantial)
     _provider_login(substantial, provider, PID, acr="idporten-loa-substantial")
     assert "/konto/tofaktor/kode/" in substantial.page.url
     assert _logged_in_user(substantial) is None
