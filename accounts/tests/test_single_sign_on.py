@@ -83,10 +83,15 @@ class FakeNetwork:
         return self.token(self.nonce)
 
 
+class FromNow(int):
+    """A time claim given as seconds from the moment the token is made."""
+
+
 def _id_token(
     nonce: str, key: Any = SIGNING, header: dict[str, Any] | None = None, **claims: Any
 ) -> dict[str, str]:
     now = int(time.time())
+    claims = {k: now + v if isinstance(v, FromNow) else v for k, v in claims.items()}
     body = {
         "iss": ISSUER,
         "sub": "pairwise-abc",
@@ -316,8 +321,8 @@ FAILURES: list[tuple[str, Any, dict[str, str], int, str]] = [
     ("another nonce", {"nonce": "not-this-one"}, {}, 400, "kunne ikke bekreftes"),
     ("no nonce", {"nonce": None}, {}, 400, "kunne ikke bekreftes"),
     ("no subject", {"sub": None}, {}, 400, "kunne ikke bekreftes"),
-    ("expired", {"exp": int(time.time()) - 3600}, {}, 400, "var utløpt"),
-    ("issued in the future", {"iat": int(time.time()) + 3600}, {}, 400, "kunne ikke bekreftes"),
+    ("expired", {"exp": FromNow(-3600)}, {}, 400, "var utløpt"),
+    ("issued in the future", {"iat": FromNow(3600)}, {}, 400, "kunne ikke bekreftes"),
     ("an identity number as subject", {"sub": "05073500186"}, {}, 403, "fødselsnummer"),
     ("the answer names another issuer", {}, {"iss": "https://evil.example"}, 403, "virksomhet"),
     ("the person cancelled", {}, {"error": "access_denied"}, 400, "Du avbrøt"),
