@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
+from accounts.models import ExternalIdentity, User
 from partnerships.models import Membership, Organisation
 from partnerships.services import invite
 
@@ -47,8 +47,9 @@ PINNED = {
     "/hnt/intern/personer/inviter/": BASE + 1,
     # session, user, device, memberships, roles, partnerships of the person,
     # two-factor status, recovery codes left (one annotated query), live
-    # sessions (one count with a subquery), session save (3)
-    "/konto/": 12,
+    # sessions (one count with a subquery), linked sign-on log-ins, session
+    # save (3)
+    "/konto/": 13,
 }
 
 
@@ -90,6 +91,14 @@ def _grow(people: Any) -> None:
         membership.save()
     levanger.name = "Levanger kommune"
     levanger.save()
+    for i in range(3):  # Sara's linked sign-on log-ins, listed on her account page
+        ExternalIdentity.objects.create(
+            user=people.sara,
+            provider="idporten",
+            issuer=f"https://issuer-{i}.example",
+            subject=f"sara-{i}",
+            linked_how=ExternalIdentity.LinkedHow.ADMINISTRATOR,
+        )
 
 
 @pytest.mark.parametrize("url", list(PINNED))
