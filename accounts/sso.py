@@ -162,6 +162,8 @@ def metadata(p: Provider) -> dict[str, Any]:
         data = _cached(p.issuer + "/.well-known/openid-configuration")
     except (requests.RequestException, ValueError):
         raise _unavailable(p) from None
+    if not isinstance(data, dict):
+        raise _unavailable(p)
     issuer = str(data.get("issuer", "")).rstrip("/")
     if (issuer != p.issuer and "{tenantid}" not in issuer) or not all(
         data.get(k) for k in ("authorization_endpoint", "token_endpoint", "jwks_uri")
@@ -172,8 +174,9 @@ def metadata(p: Provider) -> dict[str, Any]:
 
 def _keys(p: Provider, meta: dict[str, Any], refresh: bool = False) -> KeySet:
     try:
-        return KeySet.import_key_set(_cached(meta["jwks_uri"], refresh=refresh))
-    except (requests.RequestException, ValueError, JoseError):
+        return KeySet.import_key_set(_cached(str(meta["jwks_uri"]), refresh=refresh))
+    except (requests.RequestException, ValueError, TypeError, KeyError, AttributeError, JoseError):
+        # Not answering, or an answer that is not a key set.
         raise _unavailable(p) from None
 
 

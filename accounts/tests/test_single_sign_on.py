@@ -261,6 +261,32 @@ def test_a_provider_that_does_not_answer_gets_a_clear_503(
     assert "ID-porten svarer ikke akkurat nå" in response.content.decode()
 
 
+@pytest.mark.parametrize("document", [["not", "an", "object"], {"issuer": ISSUER}])
+def test_a_discovery_document_that_is_not_one_is_not_used(
+    db: Any, network: FakeNetwork, document: Any
+) -> None:
+    network.metadata = document
+    response = Client().get("/konto/sso/idp/")
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize("keys", [["a list"], {"keys": [{"kty": "nonsense"}]}, {"no": "keys"}])
+def test_a_key_set_that_is_not_one_logs_nobody_in(
+    network: FakeNetwork, linked: ExternalIdentity, monkeypatch: Any, keys: Any
+) -> None:
+    documents = {"jwks": keys, "metadata": network.metadata}
+    monkeypatch.setattr(
+        sso,
+        "_get_json",
+        lambda url: documents["metadata" if url.endswith("configuration") else "jwks"],
+    )
+    client = Client()
+    query = _start(client, network)
+    network.token = lambda nonce: _id_token(nonce)
+    response = _answer(client, query)
+    assert response.status_code == 503 and _nobody(client)
+
+
 def test_a_discovery_document_for_another_issuer_is_not_used(db: Any, network: FakeNetwork) -> None:
     network.metadata["issuer"] = "https://evil.example"
     assert Client().get("/konto/sso/idp/").status_code == 503
