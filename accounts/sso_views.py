@@ -20,7 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -32,16 +31,9 @@ from accounts.services import (
     requires_two_factor,
     start_pending_login,
 )
+from accounts.views import safe_next
 from partnerships import services as partnership_services
 from partnerships.models import Invitation
-
-
-def _safe_next(request: HttpRequest, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("accounts:start")
 
 
 def _failed(request: HttpRequest, p: sso.Provider, error: sso.SignOnError) -> HttpResponse:
@@ -72,7 +64,7 @@ def sso_start(request: HttpRequest, key: str) -> HttpResponse:
         if invitation is None:
             return render(request, "partnerships/invitation_invalid.html", status=404)
         invitation_id = invitation.pk
-    next_url = _safe_next(request, request.GET.get("next", ""))
+    next_url = safe_next(request, request.GET.get("next", ""))
     try:
         return redirect(sso.start(request, p, next_url, invitation_id))
     except sso.SignOnError as error:
@@ -174,7 +166,7 @@ def sso_callback(request: HttpRequest, key: str) -> HttpResponse:
         return _failed(request, p, error)
     user = cast(User, identity.user)
     ExternalIdentity.objects.filter(pk=identity.pk).update(last_used=timezone.now())
-    target = _safe_next(request, verified.next_url)
+    target = safe_next(request, verified.next_url)
     if accepted and verified.invitation_id is not None:
         invitation = Invitation.objects.select_related("organisation", "partnership").get(
             pk=verified.invitation_id

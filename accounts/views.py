@@ -58,7 +58,11 @@ from partnerships.models import Membership, PartnershipRole
 
 
 def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def safe_next(request: HttpRequest, candidate: str) -> str:
+    """``candidate`` when it is a page of this site, else the start page."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
